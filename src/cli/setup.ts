@@ -4,7 +4,8 @@ import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 
-export const repoRoot = path.resolve(__dirname, "..", "..");
+export { repoRoot } from "../course";
+import { repoRoot } from "../course";
 /** Jupyter's data, config and runtime folders for this checkout; git-ignored. */
 export const jupyterDir = path.join(repoRoot, ".jupyter");
 export const kernelName = "rnn-lessons";

@@ -1,0 +1,94 @@
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { test } from "node:test";
+import { check, expectClose, expectEqual, expectShape, expectThrows, expectTrue, gradeLogVariable, notImplemented, withFallback } from "../../src/grade";
+
+/** Runs `fn` with console.log captured (check() prints its table outside a notebook). */
+function quietly<T>(fn: () => T): { value: T; printed: string } {
+  const original = console.log;
+  let printed = "";
+  console.log = (...args: unknown[]) => void (printed += args.join(" ") + "\n");
+  try {
+    return { value: fn(), printed };
+  } finally {
+    console.log = original;
+  }
+}
+
+test("expectClose compares shape and entries with a relative-or-absolute tolerance", () => {
+  assert.equal(expectClose("x", [1, 2.0000001], [1, 2], 1e-7).passed, true);
+  assert.equal(expectClose("x", 1e6 + 0.05, 1e6, 1e-7).passed, true); // relative for large values
+  const wrong = expectClose("x", [[1, 2], [3, 4.1]], [[1, 2], [3, 4]], 1e-7);
+  assert.equal(wrong.passed, false);
+  assert.equal(wrong.message, "entry 3 (flat index) is 4.1, expected 4 (tolerance 1e-7)");
+  assert.equal(expectClose("x", [1, 2, 3], [[1, 2, 3]]).message, "shape (3) != expected shape (1, 3)");
+  assert.equal(expectClose("x", NaN, 1).passed, false);
+  // Array-likes of the course: anything with tolist() or arraySync(), and typed arrays.
+  assert.equal(expectClose("x", { tolist: () => [[1], [2]], shape: [2, 1] }, [[1], [2]]).passed, true);
+  assert.equal(expectClose("x", new Float64Array([0.5, 0.25]), [0.5, 0.25]).passed, true);
+});
+
+test("expectEqual, expectShape, expectTrue and expectThrows", () => {
+  assert.equal(expectEqual("e", { a: [1, "b"] }, { a: [1, "b"] }).passed, true);
+  assert.equal(expectEqual("e", [1, 2], [1, 2, 3]).passed, false);
+  assert.deepEqual(expectShape("s", { shape: [5, 10, 4] }, [5, 10, 4]), { label: "s", passed: true, expected: "(5, 10, 4)", actual: "(5, 10, 4)" });
+  assert.equal(expectShape("s", [[1, 2, 3]], [3, 1]).message, "shape (1, 3) != expected shape (3, 1)");
+  assert.equal(expectTrue("t", false, "should hold").message, "should hold");
+  assert.equal(expectThrows("th", () => { throw new Error("lr must be positive"); }, "lr").passed, true);
+  assert.equal(expectThrows("th", () => 1, "lr").message, "it did not throw");
+});
+
+test("check reports passed, failed, not implemented and errors, and logs them for the grader", () => {
+  const log = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "grade-log-")), "checks.jsonl");
+  process.env[gradeLogVariable] = log;
+  try {
+    const passed = quietly(() => check("twice", () => [expectEqual("twice(2)", 4, 4)]));
+    assert.equal(passed.value.status, "passed");
+    assert.match(passed.printed, /^✓ twice: all 1 checks passed/);
+
+    const failed = quietly(() => check("twice", () => [expectEqual("twice(2)", 5, 4), expectEqual("ok", 1, 1)]));
+    assert.equal(failed.value.status, "failed");
+    assert.equal(failed.value.message, "1 of 2 checks failed: twice(2): not equal");
+    assert.match(failed.printed, /✗ twice\(2\)\n      expected: 4\n      actual:   5/);
+
+    const stub = (): number => { throw notImplemented("twice"); };
+    const notDone = quietly(() => check("twice", () => [expectEqual("twice(2)", stub(), 4)], { hidden: true }));
+    assert.equal(notDone.value.status, "not-implemented");
+    assert.match(notDone.printed, /^✗ twice \(hidden tests\): not implemented yet/);
+
+    const crashed = quietly(() => check("twice", () => { throw new TypeError("x.map is not a function"); }));
+    assert.equal(crashed.value.status, "error");
+    assert.equal(crashed.value.message, "your code threw TypeError: x.map is not a function");
+
+    const logged = fs.readFileSync(log, "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    assert.deepEqual(logged.map((r) => [r.status, r.hidden]), [["passed", false], ["failed", false], ["not-implemented", true], ["error", false]]);
+  } finally {
+    delete process.env[gradeLogVariable];
+  }
+});
+
+test("check awaits asynchronous expectations", async () => {
+  const original = console.log;
+  console.log = () => {};
+  try {
+    const result = await check("later", async () => [expectTrue("resolved", await Promise.resolve(true))]);
+    assert.equal(result.status, "passed");
+    const rejected = await check("later", async () => { throw notImplemented("later"); });
+    assert.equal(rejected.status, "not-implemented");
+  } finally {
+    console.log = original;
+  }
+});
+
+test("withFallback uses the reference only while the learner's function is not implemented", () => {
+  const reference = (x: number) => x * 2;
+  const unfinished = withFallback("twice", (_x: number): number => { throw notImplemented("twice"); }, reference);
+  const { value, printed } = quietly(() => [unfinished(3), unfinished(4)]);
+  assert.deepEqual(value, [6, 8]);
+  assert.equal(printed, "(twice is not implemented yet: the cells below use the library's reference twice.)\n");
+  const wrong = withFallback("twice", (_x: number): number => { throw new RangeError("bug"); }, reference);
+  assert.throws(() => wrong(1), /bug/); // a real error in the learner's code is not hidden
+  assert.equal(withFallback("twice", (x: number) => x + x + 1, reference)(1), 3);
+});
