@@ -1,0 +1,57 @@
+// The settings of a run: flat JSON values, so they can be compared, filtered on and shown as labels.
+
+/** One setting's value: what JSON keeps exactly. */
+export type SettingValue = string | number | boolean | null;
+
+/** The settings a run was started with, e.g. `{ lr: 0.01, hidden: 64, cell: "lstm" }`. */
+export type Settings = Record<string, SettingValue>;
+
+/** Returns a copy of `values` after checking every value is a string, a finite number, a boolean or null. */
+export function checkSettings(what: string, values: unknown): Settings {
+  if (values === undefined || values === null) return {};
+  if (typeof values !== "object" || Array.isArray(values)) {
+    throw new Error(`${what} must be an object such as { lr: 0.01, hidden: 64 }, but got ${describe(values)}.`);
+  }
+  const checked: Settings = {};
+  for (const [key, value] of Object.entries(values as Record<string, unknown>)) {
+    if (typeof value === "number" && !Number.isFinite(value)) {
+      // JSON would silently turn NaN and Infinity into null.
+      throw new Error(`${what}: "${key}" is ${value}; a setting must be a finite number (JSON cannot keep ${value}).`);
+    }
+    if (isSettingValue(value)) {
+      checked[key] = value;
+    } else {
+      throw new Error(
+        `${what}: "${key}" is ${describe(value)}; a setting must be a string, a number, a boolean or null ` +
+          `(pass a name or a number that stands for it).`,
+      );
+    }
+  }
+  return checked;
+}
+
+/** Returns whether a value can be a setting (a string, a number, a boolean or null). */
+function isSettingValue(value: unknown): value is SettingValue {
+  // A type guard, not inline checks: without strictNullChecks (tslab), `=== null` does not narrow `unknown`.
+  return value === null || typeof value === "string" || typeof value === "number" || typeof value === "boolean";
+}
+
+/** Returns true when every key given in `where` has exactly that value in `settings` (undefined keys are ignored). */
+export function matchesWhere(settings: Settings, where: Partial<Settings> | undefined): boolean {
+  if (where === undefined || where === null) return true;
+  for (const [key, wanted] of Object.entries(where)) {
+    if (wanted === undefined) continue;
+    if (!Object.prototype.hasOwnProperty.call(settings, key) || settings[key] !== wanted) return false;
+  }
+  return true;
+}
+
+/** Returns a short description of a value for error messages ("an array", "the string \"0.1\"", ...). */
+export function describe(value: unknown): string {
+  if (value === undefined || value === null) return String(value);
+  if (Array.isArray(value)) return "an array";
+  if (typeof value === "string") return `the string ${JSON.stringify(value)}`;
+  if (typeof value === "function") return "a function";
+  if (typeof value === "object") return `an object (${(value as object).constructor?.name ?? "Object"})`;
+  return `the ${typeof value} ${String(value)}`;
+}
