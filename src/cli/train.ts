@@ -2,8 +2,8 @@
 // notebook's (runs/<lesson>/<run-id>/) with a progress bar and an HTML report of the curves.
 import * as path from "path";
 import { loadNames } from "../data/names";
-import { lineChart, writeHtmlReport } from "../plot";
-import { loadRun, startRun } from "../runs";
+import { lineChart, writeHtmlReport } from "../plot/index";
+import { loadRun, startRun } from "../runs/index";
 import { bigramCounts, sampleBigramName, trainBigram } from "../welcome";
 import { FlagSpec, Flags } from "./flags";
 import { startProgress } from "./progress";
