@@ -1,49 +1,56 @@
-// Rich output in a notebook, plain text everywhere else. tslab's `display` throws "Not ready" outside
-// a kernel (plain Node, the CLI, tests), so every call goes through these guards.
-import type * as tslabJupyter from "tslab/dist/jupyter";
+// Rich output in a notebook, plain text everywhere else: talking to the tslab kernel's display channel,
+// and knowing when there is none (plain Node: CLI, tests).
+//
+// tslab's public API (`display.html`, `newDisplay().html`) sends one mimetype per output and throws "Not ready"
+// outside a kernel. Its implementation (tslab/dist/public.js) hands a whole mime bundle to the kernel's
+// `lastWriteDisplayData` (tslab/dist/jupyter.js); we call that same function, so that an output carries text/html
+// for the notebook and a text/plain stand-in for consoles, nbclient and graders. Plain Node never loads tslab's
+// kernel, so `inNotebook()` is false there without loading tslab (and its bundled TypeScript compiler) at all.
 
-type WriteDisplayData = (data: Record<string, unknown>, update: boolean) => void;
+/** A Jupyter mime bundle: one representation of the same output per mimetype. */
+export type MimeBundle = Record<string, string>;
 
-/** tslab's writer for the running cell, or undefined outside a tslab kernel. */
-function displayWriter(): WriteDisplayData | undefined {
-  let jupyter: typeof tslabJupyter;
-  try {
-    jupyter = require("tslab/dist/jupyter");
-  } catch {
-    return undefined;
+/** What tslab's kernel sends as display_data (update false) or update_display_data (update true). */
+export interface DisplayMessage {
+  data: MimeBundle;
+  metadata: Record<string, unknown>;
+  transient: { display_id?: string };
+}
+
+/** The kernel's function that sends a display message for the cell being run (tslab's lastWriteDisplayData). */
+export type DisplayWriter = (message: DisplayMessage, update: boolean) => void;
+
+const jupyterModuleFile = /[\\/]tslab[\\/]dist[\\/]jupyter\.js$/;
+
+/**
+ * Returns the kernel's display writer, or null outside a tslab kernel. tslab replaces the writer at every cell
+ * execution, so callers ask again for each output rather than keeping it.
+ */
+export function kernelDisplayWriter(): DisplayWriter | null {
+  for (const [file, loaded] of Object.entries(require.cache)) {
+    if (!loaded || !jupyterModuleFile.test(file)) continue;
+    const writer = (loaded.exports as { lastWriteDisplayData?: unknown }).lastWriteDisplayData;
+    if (typeof writer === "function") return writer as DisplayWriter;
   }
-  return (jupyter as unknown as { lastWriteDisplayData?: WriteDisplayData }).lastWriteDisplayData ?? undefined;
+  return null;
 }
 
-/** True inside a tslab kernel (a notebook), false in plain Node. */
+/** Returns true when running inside a tslab Jupyter kernel (outputs reach a notebook), false in plain Node. */
 export function inNotebook(): boolean {
-  return displayWriter() !== undefined;
-}
-
-/** What to show: HTML for the notebook, and the plain text that terminals and text exports get. */
-export interface RichOutput {
-  html: string;
-  text: string;
+  return kernelDisplayWriter() !== null;
 }
 
 /**
- * Shows `output` as one notebook output carrying both HTML and plain text; outside a notebook it prints
- * the text. With `displayId`, a later call with the same id replaces the output in place.
+ * Shows one output carrying both HTML (the notebook) and plain text (consoles, text exports); outside a
+ * notebook it prints the text.
  */
-export function displayRich(output: RichOutput, displayId?: { id: string; update: boolean }): void {
-  const write = displayWriter();
+export function displayRich(output: { html: string; text: string }): void {
+  const write = kernelDisplayWriter();
   if (!write) {
-    if (!displayId?.update) console.log(output.text);
+    console.log(output.text);
     return;
   }
-  write(
-    {
-      data: { "text/html": output.html, "text/plain": output.text },
-      metadata: {},
-      transient: displayId ? { display_id: displayId.id } : {},
-    },
-    displayId?.update ?? false,
-  );
+  write({ data: { "text/html": output.html, "text/plain": output.text }, metadata: {}, transient: {} }, false);
 }
 
 /** Escapes text for HTML element content and attribute values. */

@@ -3,6 +3,7 @@
 import * as path from "path";
 import { loadNames } from "../data/names";
 import { lineChart, writeHtmlReport } from "../plot/index";
+import { RandomState } from "../np/random";
 import { loadRun, startRun } from "../runs/index";
 import { bigramCounts, sampleBigramName, trainBigram } from "../welcome";
 import { FlagSpec, Flags } from "./flags";
@@ -50,8 +51,8 @@ export const trainers: Record<string, Trainer> = {
       });
       progress.stop();
       run.finish();
-      let seed = 0;
-      const uniform = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+      const rng = new RandomState(0);
+      const uniform = () => rng.random_sample() as number;
       console.log(`sampled names: ${Array.from({ length: 5 }, () => sampleBigramName(W, data.ixToChar, uniform)).join(", ")}`);
       console.log(`run ${run.id}: ${path.relative(repoRoot, run.dir)}/history.csv`);
       console.log(`report: ${path.relative(repoRoot, writeRunReport("welcome", run.id, ["loss"]))}`);

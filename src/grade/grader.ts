@@ -65,7 +65,7 @@ function gradeExercise(exercise: Exercise, results: CheckResult[], executed: Not
   if (failing) return { ...base, result: "failed", message: `${failing.hidden ? "hidden tests: " : ""}${failing.message}` };
   if (expectedChecks.length === 0 || mine.length < expectedChecks.length) {
     // A check cell that did not run: usually a type error in the exercise cell or the check itself.
-    const silent = expectedChecks.find((c) => errorText(c)) ?? executed.cells.find((c) => roleOf(c)?.exercise === exercise.name && errorText(c));
+    const silent = executed.cells.find((c) => roleOf(c)?.exercise === exercise.name && errorText(c));
     const why = silent ? firstLine(errorText(silent)) : "its check cell is missing or was not run";
     return { ...base, result: "did not run", message: `the check did not run: ${why}` };
   }

@@ -1,11 +1,9 @@
-// Contract shared by src/plot (owner: plot helper) and its users; the plot helper fills it in.
-/** A plotly.js figure: traces and layout, as plotly.js takes them. */
-export interface Figure {
-  data: Array<Record<string, unknown>>;
-  layout?: Record<string, unknown>;
-}
-
-/** Shows a figure in the notebook output; outside a kernel (plain Node) it does nothing and returns. */
-export function show(figure: Figure): void {
-  void figure;
-}
+// plotly.js figures in notebook outputs, offline: builders (figures.ts), their HTML (html.ts), showing them in a
+// tslab notebook (notebook.ts, through kernel.ts) and standalone reports (report.ts).
+export { heatmap, lineChart, lineTrace } from "./figures";
+export type { ChartTitles, Figure, HeatmapOptions, LineChartOptions, LineSeries } from "./figures";
+export { figureHtml, figureText, reportHtml } from "./html";
+export { inNotebook } from "../display";
+export { liveFigure, loadPlotly, show } from "./notebook";
+export type { LiveFigure, LiveFigureOptions } from "./notebook";
+export { writeHtmlReport } from "./report";

@@ -1,0 +1,75 @@
+// The command line as a learner types it: help, clear errors for bad input, and a real (tiny) run.
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { test } from "node:test";
+import { repoRoot } from "../src/course";
+import { listRuns, loadRun } from "../src/runs/index";
+
+const runsDir = fs.mkdtempSync(path.join(os.tmpdir(), "rnn-cli-runs-"));
+
+function cli(...args: string[]) {
+  const result = spawnSync(path.join(repoRoot, "node_modules", ".bin", "tsx"), [path.join(repoRoot, "src", "cli", "main.ts"), ...args], {
+    cwd: repoRoot,
+    env: { ...process.env, RNN_LESSONS_RUNS: runsDir },
+    encoding: "utf8",
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+test("--help describes each command", () => {
+  const train = cli("train", "--help");
+  assert.equal(train.code, 0);
+  assert.match(train.stdout, /npm run train -- LESSON \[flags\]\n  Lessons: \n    welcome: /);
+  const welcome = cli("train", "welcome", "--help");
+  assert.equal(welcome.code, 0);
+  assert.match(welcome.stdout, /--lr <number>\s+learning rate \(default 5\)/);
+  assert.match(cli("grade", "--help").stdout, /--report <string>/);
+  assert.match(cli("bench", "--help").stdout, /npm run bench -- NAME/);
+});
+
+test("unknown lessons, flags and values are refused with a sentence and the usage", () => {
+  const lesson = cli("train", "dragons");
+  assert.equal(lesson.code, 2);
+  assert.match(lesson.stderr, /^npm run train: unknown lesson "dragons" \(lessons: welcome/);
+  const flag = cli("train", "welcome", "--epochs", "3");
+  assert.equal(flag.code, 2);
+  assert.match(flag.stderr, /unknown flag --epochs \(flags: --lr, --steps, --data\)/);
+  const value = cli("train", "welcome", "--steps", "ten");
+  assert.equal(value.code, 2);
+  assert.match(value.stderr, /--steps must be a whole number, got "ten"/);
+  assert.match(cli("bench", "nope").stderr, /unknown benchmark "nope" \(benchmarks: /);
+  assert.match(cli("grade").stderr, /give one notebook/);
+  const missing = cli("grade", "notebooks/does-not-exist.ipynb");
+  assert.equal(missing.code, 1);
+  assert.match(missing.stderr, /no such file|ENOENT/);
+  const data = cli("train", "welcome", "--data", "package-lock.json.missing");
+  assert.equal(data.code, 1);
+  assert.match(data.stderr, /loadNames: no file at .*package-lock\.json\.missing/);
+});
+
+test("train welcome logs a run, prints samples and writes an HTML report beside the CSV", () => {
+  const result = cli("train", "welcome", "--lr", "20", "--steps", "30");
+  assert.equal(result.code, 0, result.stderr);
+  assert.equal(result.stderr, "");
+  const [run] = listRuns("welcome");
+  assert.equal(run.status, "finished");
+  assert.deepEqual(run.settings, { model: "bigram", lr: 20, steps: 30, data: "datasets/dinos.txt" });
+  const loaded = loadRun("welcome", run.id);
+  assert.deepEqual(loaded.problems, []);
+  assert.deepEqual(loaded.history.map((r) => r.step), Array.from({ length: 30 }, (_, i) => i + 1));
+  // Before the first step all 27 characters are equally likely: loss = log 27.
+  assert.ok(Math.abs(loaded.history[0].loss - Math.log(27)) < 1e-12, String(loaded.history[0].loss));
+  assert.ok(loaded.history[29].loss < 2.4);
+  assert.match(result.stdout, /sampled names: \w+/);
+  const report = fs.readFileSync(path.join(run.dir, "report.html"), "utf8");
+  assert.match(report, /Plotly\.newPlot/);
+});
+
+test("lessons --check passes when the committed notebooks match their sources", () => {
+  const result = cli("lessons", "--check");
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stdout, /all notebooks up to date/);
+});

@@ -1,0 +1,107 @@
+// Every lesson through real Jupyter, in the course kernel: the solution edition passes every check
+// (visible and hidden) without a single error output; the learner edition reports "not implemented yet"
+// for each exercise and nothing else breaks; the grader scores a half-done notebook and leaves it as it was.
+import assert from "node:assert/strict";
+import * as crypto from "node:crypto";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { before, describe, test } from "node:test";
+import { editionPath, lessonFiles } from "../src/cli/lessons";
+import { installKernel } from "../src/cli/setup";
+import { gradeNotebook, GradeReport } from "../src/grade/grader";
+import { execFileSync } from "node:child_process";
+import { jupyterEnv, jupyterPython } from "../src/cli/setup";
+import { checkPlotsDrew } from "./browser/render";
+
+const work = fs.mkdtempSync(path.join(os.tmpdir(), "rnn-notebooks-"));
+// Runs written by the notebooks go to a scratch folder, not the learner's runs/.
+const env = { RNN_LESSONS_RUNS: path.join(work, "runs"), RNN_LESSONS_QUICK: "1" };
+const sha256 = (file: string) => crypto.createHash("sha256").update(fs.readFileSync(file)).digest("hex");
+
+before(() => installKernel());
+
+function describeErrors(report: GradeReport): string {
+  return report.cellErrors.map((e) => `cell ${e.cell}: ${e.error}`).join("\n");
+}
+
+for (const file of lessonFiles()) {
+  const slug = path.basename(file, ".md");
+  describe(slug, () => {
+    test("solution edition: every check passes, no error output", async () => {
+      const notebook = editionPath(slug, "solution");
+      const report = await gradeNotebook(notebook, { env, keepExecuted: true });
+      assert.deepEqual(report.cellErrors, [], describeErrors(report));
+      for (const exercise of report.exercises) assert.equal(exercise.result, "passed", `${exercise.exercise}: ${exercise.message}`);
+      assert.equal(report.score, report.maxScore);
+      fs.writeFileSync(path.join(work, `${slug}-solution-executed.ipynb`), JSON.stringify(report.executed));
+    });
+
+    test("learner edition: each check says not implemented yet, nothing else breaks, the file is untouched", async () => {
+      const notebook = editionPath(slug, "learner");
+      const before = sha256(notebook);
+      const report = await gradeNotebook(notebook, { env, keepExecuted: true });
+      assert.equal(sha256(notebook), before);
+      assert.deepEqual(report.cellErrors, [], describeErrors(report));
+      assert.ok(report.exercises.length > 0);
+      for (const exercise of report.exercises) assert.equal(exercise.result, "not implemented", `${exercise.exercise}: ${exercise.message}`);
+      const checkOutputs = report.executed!.cells
+        .filter((c) => c.metadata.rnn_lessons?.role === "check")
+        .map((c) => JSON.stringify(c.outputs));
+      assert.equal(checkOutputs.length, report.exercises.length);
+      for (const output of checkOutputs) assert.match(output, /not implemented yet/);
+    });
+  });
+}
+
+describe("grading a half-done welcome notebook", () => {
+  const learner = JSON.parse(fs.readFileSync(editionPath("00-welcome", "learner"), "utf8"));
+  const withSoftmax = (body: string) => {
+    const copy = structuredClone(learner);
+    const cell = copy.cells.find((c: { id: string }) => c.id.endsWith("softmax-solution"));
+    cell.source = `function softmax(z: number[]): number[] {\n${body}\n}`;
+    const file = path.join(work, `half-done-${crypto.randomUUID()}.ipynb`);
+    fs.writeFileSync(file, JSON.stringify(copy, null, 1));
+    return file;
+  };
+
+  test("a softmax that overflows fails the visible check, with the failing row in the message", async () => {
+    const file = withSoftmax("  const exps = z.map(Math.exp);\n  const total = exps.reduce((a, b) => a + b, 0);\n  return exps.map((e) => e / total);");
+    const before = sha256(file);
+    const reportFile = path.join(work, "half-done-report.json");
+    const report = await gradeNotebook(file, { env, reportFile });
+    assert.equal(sha256(file), before);
+    assert.equal(report.score, 0);
+    assert.equal(report.exercises[0].result, "failed");
+    assert.match(report.exercises[0].message, /^1 of 2 checks failed: softmax\(\[1000, 1000\]\) \(no overflow\): entry 0 is NaN, expected 0\.5/);
+    assert.deepEqual(JSON.parse(fs.readFileSync(reportFile, "utf8")).exercises, report.exercises);
+  });
+
+  test("a softmax right on the visible check but wrong on the hidden tests fails on the hidden tests", async () => {
+    // Right for two equal scores and for [1, 2, 3]; wrong for a single score (it returns []).
+    const file = withSoftmax("  if (z.length === 1) return [];\n  const m = Math.max(...z);\n  const e = z.map((v) => Math.exp(v - m));\n  const s = e.reduce((a, b) => a + b, 0);\n  return e.map((x) => x / s);");
+    const report = await gradeNotebook(file, { env });
+    assert.equal(report.exercises[0].result, "failed");
+    assert.match(report.exercises[0].message, /^hidden tests: 1 of 4 checks failed: a single score has probability 1/);
+  });
+
+  test("a type error in the exercise cell is reported as a check that did not run", async () => {
+    const file = withSoftmax("  return z.map((v) => v.toUpperCase());");
+    const report = await gradeNotebook(file, { env });
+    assert.equal(report.exercises[0].result, "did not run");
+    assert.match(report.exercises[0].message, /Property 'toUpperCase' does not exist on type 'number'/);
+  });
+});
+
+describe("plots in an executed notebook, exported to HTML, in headless Chromium", () => {
+  test("the welcome lesson's charts draw (SVG present, screenshot not blank)", async () => {
+    const executed = path.join(work, "00-welcome-solution-executed.ipynb");
+    assert.ok(fs.existsSync(executed), "the welcome solution edition must have run first (test order)");
+    execFileSync(jupyterPython, ["-m", "nbconvert", "--to", "html", "--output-dir", work, executed], { env: jupyterEnv(), stdio: "pipe" });
+    const html = executed.replace(/\.ipynb$/, ".html");
+    // Three figures: the squashing functions, the live loss curve, the overlaid runs.
+    const result = await checkPlotsDrew(html, path.join(work, "welcome.png"), { minPlots: 3, height: 4000 });
+    assert.deepEqual(result.problems, []);
+    assert.ok(result.ok);
+  });
+});
