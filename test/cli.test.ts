@@ -73,3 +73,42 @@ test("lessons --check passes when the committed notebooks match their sources", 
   assert.equal(result.code, 0, result.stderr);
   assert.match(result.stdout, /all notebooks up to date/);
 });
+
+test("npm start serves notebooks/ on 127.0.0.1 with a token, and the course kernel is listed", async () => {
+  const { spawn } = await import("node:child_process");
+  const port = 18000 + Math.floor(Math.random() * 2000);
+  const server = spawn(path.join(repoRoot, "node_modules", ".bin", "tsx"), [path.join(repoRoot, "src", "cli", "start.ts"), `--port=${port}`, "--no-browser"], {
+    cwd: repoRoot,
+    env: { ...process.env, BROWSER: "true" },
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  try {
+    let output = "";
+    const url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no URL within 60 s:\n${output}`)), 60_000);
+      const onData = (chunk: Buffer) => {
+        output += chunk;
+        const match = /http:\/\/127\.0\.0\.1:(\d+)\/\?token=([0-9a-f]+)/.exec(output);
+        if (match) {
+          clearTimeout(timer);
+          resolve(match[0]);
+        }
+      };
+      server.stdout!.on("data", onData);
+      server.stderr!.on("data", onData);
+      server.on("exit", (code) => reject(new Error(`npm start exited with ${code}:\n${output}`)));
+    });
+    const { origin, searchParams } = new URL(url);
+    assert.equal(origin, `http://127.0.0.1:${port}`);
+    const token = searchParams.get("token")!;
+    assert.ok(token.length >= 32);
+    assert.equal((await fetch(`${origin}/api/kernelspecs`)).status, 403); // nothing without the token
+    const specs = await (await fetch(`${origin}/api/kernelspecs?token=${token}`)).json();
+    assert.equal(specs.kernelspecs["rnn-lessons"].spec.display_name, "TypeScript (RNN lessons)");
+    const listing = await (await fetch(`${origin}/api/contents?token=${token}`)).json();
+    assert.ok(listing.content.some((entry: { name: string }) => entry.name === "00-welcome.ipynb"));
+  } finally {
+    process.kill(-server.pid!, "SIGTERM");
+  }
+});
