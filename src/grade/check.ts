@@ -82,24 +82,24 @@ function renderHtml(result: CheckResult): string {
     `<p style="color:${colour};font-weight:bold">${escapeHtml(heading(result))}</p>${table}${hint}</div>`;
 }
 
-function report(result: CheckResult): CheckResult {
+function report(result: CheckResult): void {
   displayRich({ html: renderHtml(result), text: renderText(result) });
   const log = process.env[gradeLogVariable];
   if (log) fs.appendFileSync(log, JSON.stringify(result) + "\n");
-  return result;
 }
 
 /**
  * Runs an exercise's expectations and shows the ✓/✗ table. `body` returns the rows (or a promise of them,
- * for exercises that train); whatever it throws becomes a ✗ row, never an uncaught error.
+ * for exercises that train); whatever it throws becomes a ✗ row, never an uncaught error. Returns nothing,
+ * so that a check cell shows only its table.
  */
-export function check(exercise: string, body: () => Expectation[], options?: { hidden?: boolean }): CheckResult;
-export function check(exercise: string, body: () => Promise<Expectation[]>, options?: { hidden?: boolean }): Promise<CheckResult>;
+export function check(exercise: string, body: () => Expectation[], options?: { hidden?: boolean }): void;
+export function check(exercise: string, body: () => Promise<Expectation[]>, options?: { hidden?: boolean }): Promise<void>;
 export function check(
   exercise: string,
   body: () => Expectation[] | Promise<Expectation[]>,
   options: { hidden?: boolean } = {},
-): CheckResult | Promise<CheckResult> {
+): void | Promise<void> {
   const hidden = options.hidden ?? false;
   let outcome: Expectation[] | Promise<Expectation[]>;
   try {

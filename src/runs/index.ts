@@ -8,5 +8,5 @@ export type { StartRunOptions } from "./startRun";
 export { listRuns, loadRun } from "./listRuns";
 export type { RunInfo, LoadedRun } from "./listRuns";
 export { differingSettings, runLabel, runLabels } from "./runLabels";
-export { plotRuns, runsFigure } from "./plotRuns";
+export { plotRuns, plotRunsFigure, runsFigure } from "./plotRuns";
 export type { PlotRunsOptions, RunsFigure } from "./plotRuns";

@@ -13,6 +13,8 @@ export interface PlotRunsOptions {
   /** The history column on the x axis; "step" unless given. */
   x?: string;
   title?: string;
+  /** Only the most recent run of each combination of settings (a cell run twice draws one curve). */
+  latest?: boolean;
 }
 
 /** A figure of runs, and the ids of runs left out because their history lacks the metric or the x column. */
@@ -67,15 +69,23 @@ export function runsFigure(runs: LoadedRun[], opts: PlotRunsOptions): RunsFigure
   };
 }
 
+/** The most recent run of each combination of settings, in start order. */
+function latestOfEachSettings<T extends { settings: Settings }>(runs: T[]): T[] {
+  const key = (run: T) => JSON.stringify(Object.entries(run.settings).sort(([a], [b]) => a.localeCompare(b)));
+  const last = new Map(runs.map((run) => [key(run), run]));
+  return runs.filter((run) => last.get(key(run)) === run);
+}
+
 /**
- * Shows (in a notebook) and returns a figure overlaying `opts.metric` of the lesson's runs that match `opts.where`,
- * one line per run named by the settings that differ. Throws when no run matches or none logged the metric.
+ * Returns the figure plotRuns shows: `opts.metric` of the lesson's runs that match `opts.where`, one line per
+ * run named by the settings that differ. Throws when no run matches or none logged the metric.
  */
-export function plotRuns(lesson: string, opts: PlotRunsOptions): Figure {
+export function plotRunsFigure(lesson: string, opts: PlotRunsOptions): Figure {
   if (opts === undefined || opts === null || typeof opts.metric !== "string") {
     throw new Error('plotRuns needs the column to draw, for example plotRuns("03-dinosaur-names", { metric: "loss" }).');
   }
-  const infos = listRuns(lesson, opts.where);
+  const matching = listRuns(lesson, opts.where);
+  const infos = opts.latest ? latestOfEachSettings(matching) : matching;
   if (infos.length === 0) {
     const filter = opts.where === undefined ? "" : ` matching ${JSON.stringify(opts.where)}`;
     const all = opts.where === undefined ? 0 : listRuns(lesson).length;
@@ -92,6 +102,10 @@ export function plotRuns(lesson: string, opts: PlotRunsOptions): Figure {
         `their columns are: ${columns.length > 0 ? columns.join(", ") : "(nothing logged yet)"}.`,
     );
   }
-  show(result.figure);
   return result.figure;
+}
+
+/** Shows, in the notebook, the lesson's runs overlaid (see plotRunsFigure); returns nothing, so the cell shows only the chart. */
+export function plotRuns(lesson: string, opts: PlotRunsOptions): void {
+  show(plotRunsFigure(lesson, opts));
 }

@@ -12,6 +12,7 @@ import {
   runLabels,
   runsFigure,
   plotRuns,
+  plotRunsFigure,
   runsRoot,
   startRun,
 } from "../../src/runs";
@@ -404,7 +405,7 @@ describe("plots", () => {
     const noAccuracy = startRun("plotted", { lr: 0.5, hidden: 64, cell: "lstm" });
     noAccuracy.log({ step: 0, loss: 1 });
 
-    const figure = plotRuns("plotted", { metric: "accuracy", where: { hidden: 64 } });
+    const figure = plotRunsFigure("plotted", { metric: "accuracy", where: { hidden: 64 } });
     assert.equal(figure.data.length, 2);
     assert.deepEqual(
       figure.data.map((trace) => trace.name),
@@ -422,13 +423,26 @@ describe("plots", () => {
     assert.ok(layout.title.text.includes(noAccuracy.id));
     assert.equal(layout.xaxis.title.text, "step");
 
-    const all = plotRuns("plotted", { metric: "loss", title: "Loss" });
+    const all = plotRunsFigure("plotted", { metric: "loss", title: "Loss" });
     assert.deepEqual(
       all.data.map((trace) => trace.name),
       ["lr=0.01, hidden=64", "lr=0.1, hidden=64", "lr=0.1, hidden=128", "lr=0.5, hidden=64"],
     );
     assert.deepEqual(all.data[2].y, [0, 0.1, 0.2]);
     assert.equal((all.layout as { title: { text: string } }).title.text, "Loss");
+  });
+
+  test("plotRuns with latest draws one curve per combination of settings, the most recent", () => {
+    const runs = [0.01, 0.01, 0.1].map((lr, i) => {
+      const run = startRun("plotted-latest", { lr });
+      run.log({ step: 0, loss: i });
+      run.finish();
+      return run;
+    });
+    const figure = plotRunsFigure("plotted-latest", { metric: "loss", latest: true });
+    assert.deepEqual(figure.data.map((trace) => [trace.name, trace.y]), [["lr=0.01", [1]], ["lr=0.1", [2]]]);
+    assert.equal(plotRunsFigure("plotted-latest", { metric: "loss" }).data[0].name, `lr=0.01 (${runs[0].id})`);
+    assert.equal(plotRuns("plotted-latest", { metric: "loss", latest: true }), undefined); // shows, returns nothing
   });
 
   test("runsFigure reports the runs it skipped", () => {
