@@ -9,6 +9,7 @@ import { repoRoot } from "../src/course";
 import { listRuns, loadRun } from "../src/runs/index";
 
 const runsDir = fs.mkdtempSync(path.join(os.tmpdir(), "rnn-cli-runs-"));
+process.env.RNN_LESSONS_RUNS = runsDir; // where the CLI writes and listRuns below reads
 
 function cli(...args: string[]) {
   const result = spawnSync(path.join(repoRoot, "node_modules", ".bin", "tsx"), [path.join(repoRoot, "src", "cli", "main.ts"), ...args], {
