@@ -75,6 +75,21 @@ test("lessons --check passes when the committed notebooks match their sources", 
   assert.match(result.stdout, /all notebooks up to date/);
 });
 
+test("kernel:install is idempotent and registers the launcher that starts tslab at the repository root", () => {
+  const spec = path.join(repoRoot, ".jupyter", "data", "kernels", "rnn-lessons", "kernel.json");
+  const install = () => spawnSync(path.join(repoRoot, "node_modules", ".bin", "tsx"), [path.join(repoRoot, "src", "cli", "setup.ts")], { cwd: repoRoot, encoding: "utf8" });
+  assert.equal(install().status, 0);
+  const first = fs.readFileSync(spec, "utf8");
+  const firstTime = fs.statSync(spec).mtimeMs;
+  const again = install();
+  assert.equal(again.status, 0, again.stderr);
+  assert.equal(fs.readFileSync(spec, "utf8"), first);
+  assert.equal(fs.statSync(spec).mtimeMs, firstTime); // not even rewritten
+  const kernel = JSON.parse(first);
+  assert.equal(kernel.display_name, "TypeScript (RNN lessons)");
+  assert.deepEqual(kernel.argv.slice(1), [path.join(repoRoot, "scripts", "kernel.cjs"), "--config-path", "{connection_file}"]);
+});
+
 test("npm start serves notebooks/ on 127.0.0.1 with a token, and the course kernel is listed", async () => {
   const { spawn } = await import("node:child_process");
   const port = 18000 + Math.floor(Math.random() * 2000);

@@ -86,6 +86,13 @@ describe("grading a half-done welcome notebook", () => {
     assert.match(report.exercises[0].message, /^hidden tests: 1 of 4 checks failed: a single score has probability 1/);
   });
 
+  test("stderr chatter (a library's warning) does not cost points", async () => {
+    const file = withSoftmax('  console.warn("Hi, looks like you are running TensorFlow.js in Node.js");\n  const m = Math.max(...z);\n  const e = z.map((v) => Math.exp(v - m));\n  const s = e.reduce((a, b) => a + b, 0);\n  return e.map((x) => x / s);');
+    const report = await gradeNotebook(file, { env });
+    assert.equal(report.exercises[0].result, "passed", report.exercises[0].message);
+    assert.equal(report.score, 1);
+  });
+
   test("a type error in the exercise cell is reported as a check that did not run", async () => {
     const file = withSoftmax("  return z.map((v) => v.toUpperCase());");
     const report = await gradeNotebook(file, { env });
