@@ -6,7 +6,7 @@ import { ensureJupyter, installKernel, MissingTool, repoRoot } from "./setup";
 
 // Commands load their modules when run, so `npm run lessons` does not start TensorFlow.js.
 const trainers = () => require("./train").trainers as typeof import("./train").trainers;
-const benches = () => require("../tf/bench").benches as typeof import("../tf/bench").benches;
+const benches = () => require("./benches").benches as typeof import("./benches").benches;
 
 interface Command {
   usage: () => string;

@@ -1,0 +1,15 @@
+// `npm run bench -- NAME`: every benchmark of the course. Each loads its module only when run, so a
+// benchmark of the from-scratch maths does not start TensorFlow.js.
+
+export interface BenchEntry {
+  describe: string;
+  run(args: string[]): Promise<void>;
+}
+
+const tfBench = (name: string) => (args: string[]) => (require("../tf/bench") as typeof import("../tf/bench")).benches[name].run(args);
+
+export const benches: Record<string, BenchEntry> = {
+  backends: { describe: "float32 matmul GFLOP/s and a small LSTM training step on each backend installed (ratios against cpu)", run: tfBench("backends") },
+  wasm: { describe: "stock vs the course's wasm kernels: samples/s, ratio and matmul-roofline share for the lessons' models", run: tfBench("wasm") },
+  generate: { describe: "characters/s of stateful one-step generation vs re-predicting a 40-character window", run: tfBench("generate") },
+};
