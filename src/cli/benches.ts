@@ -9,7 +9,12 @@ export interface BenchEntry {
 const tfBench = (name: string) => (args: string[]) => (require("../tf/bench") as typeof import("../tf/bench")).benches[name].run(args);
 
 export const benches: Record<string, BenchEntry> = {
+  dinos: {
+    describe: "lesson 3's model() at the default settings: iterations/s against numpy's run in the same command",
+    run: (args) => (require("../charlm/bench") as typeof import("../charlm/bench")).dinosBench.run(args),
+  },
   backends: { describe: "float32 matmul GFLOP/s and a small LSTM training step on each backend installed (ratios against cpu)", run: tfBench("backends") },
   wasm: { describe: "stock vs the course's wasm kernels: samples/s, ratio and matmul-roofline share for the lessons' models", run: tfBench("wasm") },
+  mnist: { describe: "lesson 2: training samples/s of LSTM(128) on MNIST on each backend installed, and the time of one epoch", run: (args) => (require("../tf/mnist") as typeof import("../tf/mnist")).benchMnist(args) },
   generate: { describe: "characters/s of stateful one-step generation vs re-predicting a 40-character window", run: tfBench("generate") },
 };

@@ -18,6 +18,7 @@ export interface NameList {
  */
 export function loadNames(file: string, vocabulary?: string[]): NameList {
   if (!fs.existsSync(file)) throw new Error(`loadNames: no file at ${file}`);
+  if (fs.statSync(file).isDirectory()) throw new Error(`loadNames: ${file} is a folder: give the path of a text file with one name per line`);
   const bytes = fs.readFileSync(file);
   if (bytes.includes(0)) throw new Error(`loadNames: ${file} is a binary file (it contains NUL bytes), not a list of names`);
   let raw: string;
@@ -26,7 +27,8 @@ export function loadNames(file: string, vocabulary?: string[]): NameList {
   } catch {
     throw new Error(`loadNames: ${file} is not UTF-8 text`);
   }
-  const text = raw.replace(/\r\n/g, "\n").toLowerCase();
+  // A byte-order mark (some Windows editors write one) is not part of the first name.
+  const text = raw.replace(/^\ufeff/, "").replace(/\r\n/g, "\n").toLowerCase();
   const names = text.split("\n").map((line) => line.trim()).filter((line) => line.length > 0);
   if (names.length === 0) throw new Error(`loadNames: ${file} is empty: expected one name per line`);
   if (vocabulary) {
