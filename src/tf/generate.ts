@@ -9,8 +9,8 @@
 // Activation layer.
 import type * as tfTypes from "@tensorflow/tfjs";
 import { simdKernelsOn } from "./kernels/simd_kernels";
-import { webAssembly } from "./kernels/wasm_assembler";
-import type { WasmMemory } from "./kernels/wasm_assembler";
+import { webAssembly } from "../wasm/assembler";
+import type { WasmMemory } from "../wasm/assembler";
 import type { SimdKernels } from "./kernels/simd_kernels";
 
 /** Options of CharGenerator.generate and .sample. */

@@ -4,8 +4,8 @@
 // on a 128×128 tensor: arithmetic with a scalar, a bias row or a column, comparisons, logicalAnd,
 // select, casts from bool and int32, tanh, and column sums (the gradient of a bias); and, for the
 // generator, sigmoid and the exponentials of a softmax.
-import { Fn, i32, v128 } from "./wasm_assembler";
-import type { Code } from "./wasm_assembler";
+import { Fn, i32, v128 } from "../../wasm/assembler";
+import type { Code } from "../../wasm/assembler";
 
 /** How an input is read: float32 (or int32) values, one float32 per row (repeated along it), or bool bytes. */
 export type Operand = "f32" | "f32Scalar" | "u8";

@@ -6,8 +6,8 @@
 // packing, takes a transposed left operand through its strides, and adds in the same order as
 // XNNPACK (one multiply-add per k, k ascending), so it gives bit-identical results.
 import { elementwiseFunctions } from "./simd_elementwise";
-import { assemble, ctl, f32, Fn, i32, v128, webAssembly } from "./wasm_assembler";
-import type { Code, WasmMemory } from "./wasm_assembler";
+import { assemble, ctl, f32, Fn, i32, v128, webAssembly } from "../../wasm/assembler";
+import type { Code, WasmMemory } from "../../wasm/assembler";
 import type { WasmBackend } from "./wasm_heap";
 
 /** The functions, taking byte offsets into the heap, element counts, and strides in bytes. */

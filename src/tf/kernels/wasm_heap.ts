@@ -3,7 +3,7 @@
 // once, narrowly, because the package's own declarations mark these members private or leave them
 // untyped.
 import type { DataType, KernelConfig, KernelFunc, TensorInfo } from "@tensorflow/tfjs";
-import type { WasmMemory } from "./wasm_assembler";
+import type { WasmMemory } from "../../wasm/assembler";
 
 /** The Emscripten module inside the wasm backend. */
 export interface WasmModule {

@@ -1,14 +1,16 @@
 // A small WebAssembly assembler: just enough to write the course's SIMD kernels as code that reads
-// like structured assembly, and to turn them into a module that shares the tfjs wasm backend's
-// memory (so kernels work on tensors where they lie, with no copies). Instructions are byte
-// arrays; `Fn` names parameters and locals so bodies say `f.get("k")` rather than `local.get 12`.
+// like structured assembly, and to turn them into a module that works on an imported memory (so
+// kernels work on arrays where they lie, with no copies): the tfjs wasm backend's heap for the
+// float32 kernels of src/tf/kernels, an Arena's block for the float64 kernel of src/charlm/simd.ts.
+// Instructions are byte arrays; `Fn` names parameters and locals so bodies say `f.get("k")` rather
+// than `local.get 12`. Also the typing of the WebAssembly JavaScript API that those modules use.
 // Encoding: the WebAssembly core spec (binary format) and its fixed-width SIMD proposal.
 
 /** Bytes of one or more instructions. */
 export type Code = number[];
 /** Value types. */
-export type ValType = "i32" | "f32" | "v128";
-const valTypeCode: Record<ValType, number> = { i32: 0x7f, f32: 0x7d, v128: 0x7b };
+export type ValType = "i32" | "f32" | "f64" | "v128";
+const valTypeCode: Record<ValType, number> = { i32: 0x7f, f32: 0x7d, f64: 0x7c, v128: 0x7b };
 
 /** Unsigned LEB128. */
 export function uleb(n: number): Code {
@@ -42,6 +44,8 @@ const section = (id: number, body: Code): Code => [id, ...uleb(body.length), ...
 const simd = (op: number, ...rest: number[]): Code => [0xfd, ...uleb(op), ...rest];
 // Memory arguments: alignment hint 4 bytes (unaligned access stays legal), then the offset.
 const memarg = (offset: number): Code => [2, ...uleb(offset)];
+// The same with alignment hint 8 bytes, for float64 data.
+const memarg8 = (offset: number): Code => [3, ...uleb(offset)];
 
 /** Integer (i32) instructions. */
 export const i32 = {
@@ -79,12 +83,23 @@ export const f32 = {
   convertI32S: [0xb2],
 };
 
+/** Scalar float (f64) instructions. */
+export const f64 = {
+  const: (v: number): Code => [0x44, ...new Uint8Array(new Float64Array([v]).buffer)],
+  load: (offset = 0): Code => [0x2b, ...memarg8(offset)],
+  store: (offset = 0): Code => [0x39, ...memarg8(offset)],
+  add: [0xa0],
+  mul: [0xa2],
+};
+
 /** SIMD (v128) instructions: four f32 or i32 lanes. */
 export const v128 = {
   load: (offset = 0): Code => simd(0x00, ...memarg(offset)),
   store: (offset = 0): Code => simd(0x0b, ...memarg(offset)),
   /** Loads one f32 (or i32) and repeats it in all four lanes. */
   load32Splat: (offset = 0): Code => simd(0x09, ...memarg(offset)),
+  /** Loads one f64 (8-byte alignment hint) and repeats it in both 64-bit lanes. */
+  load64Splat: (offset = 0): Code => simd(0x0a, ...memarg8(offset)),
   /** Loads one byte and repeats it in all sixteen lanes. */
   load8Splat: (offset = 0): Code => simd(0x07, 0, ...uleb(offset)),
   /** Loads four bytes into the low lane, zeroes the rest. */
@@ -132,6 +147,14 @@ export const v128 = {
   i32x4TruncSatF32x4S: simd(0xf8),
   f32x4ConvertI32x4S: simd(0xfa),
   f32x4ConvertI32x4U: simd(0xfb),
+};
+
+/** SIMD instructions on two f64 lanes; loads and stores are v128's with an 8-byte alignment hint. */
+export const f64x2 = {
+  load: (offset = 0): Code => simd(0x00, ...memarg8(offset)),
+  store: (offset = 0): Code => simd(0x0b, ...memarg8(offset)),
+  add: simd(0xf0),
+  mul: simd(0xf2),
 };
 
 /** Structured control flow. Inside `loop`, br(0) continues; inside `block`, br(0) leaves it. */
@@ -203,9 +226,15 @@ export class Fn {
     ];
   }
 
-  /** The function's entry in the code section. */
+  /** The function's entry in the code section (a run of locals of one type is declared once). */
   encode(): Code {
-    const locals = vector(this.locals.map(([, t]) => [1, valTypeCode[t]]));
+    const runs: Array<[number, ValType]> = [];
+    for (const [, t] of this.locals) {
+      const last = runs[runs.length - 1];
+      if (last && last[1] === t) last[0]++;
+      else runs.push([1, t]);
+    }
+    const locals = vector(runs.map(([count, t]) => [...uleb(count), valTypeCode[t]]));
     const body = [...locals, ...this.body.flat(), 0x0b];
     return [...uleb(body.length), ...body];
   }
@@ -234,7 +263,8 @@ export interface WasmMemory {
 }
 
 // The WebAssembly JavaScript API, typed here: tslab compiles notebooks without lib.dom, where
-// TypeScript declares it.
+// TypeScript declares it. (Node 20 and browsers all have WebAssembly; SIMD may still be missing,
+// which `validate` on a module that uses it tells.)
 interface WebAssemblyApi {
   validate(bytes: ArrayBufferView): boolean;
   Module: new (bytes: ArrayBufferView) => object;
