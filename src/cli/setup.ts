@@ -3,9 +3,9 @@
 import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-
-export { repoRoot } from "../course";
 import { repoRoot } from "../course";
+
+export { repoRoot };
 /** Jupyter's data, config and runtime folders for this checkout; git-ignored. */
 export const jupyterDir = path.join(repoRoot, ".jupyter");
 export const kernelName = "rnn-lessons";
