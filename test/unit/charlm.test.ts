@@ -160,9 +160,9 @@ describe("charlm against numpy", () => {
   test("sample: numpy's indices, until chaos amplifies rounding in the course's old unscaled test", () => {
     const charToIx = new Map([["\n", 0]]);
     // How many leading indices agree with numpy's: all of them, except in the course's old seed-2 test (nA 100,
-    // weights ~N(0, 1)), whose hidden state is chaotic: rounding differences grow until draw 45 differs (the
-    // course's own printed output, from another machine's numpy, differs from this numpy's at draw 44).
-    const agreeing = [45, 22, 2, 2];
+    // weights ~N(0, 1)), whose hidden state is chaotic: last-bit differences of tanh and exp (JavaScript's Math
+    // against the C library's) grow until draw 44 differs, where the course's own printed output parts too.
+    const agreeing = [44, 22, 2, 2];
     cases.sample.forEach((c: { seed: number; nA: number; vocabSize: number; sampleSeed: number; scale: number; indices: number[] }, k: number) => {
       const indices = charlm.sample(randomParameters(c.seed, c.nA, c.vocabSize, c.scale), charToIx, c.sampleSeed);
       const n = agreeing[k];
