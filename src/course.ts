@@ -1,13 +1,86 @@
-// Course-wide settings read from the environment.
+// Course-wide settings. Every RNN_LESSONS_* variable is read here and nowhere else, and every path to
+// the course's own files starts here; the rest of the library asks this file.
 import * as path from "path";
-
-/** RNN_LESSONS_QUICK=1 (the tests) makes training cells short; learners get the full defaults. */
-export const quick = process.env.RNN_LESSONS_QUICK === "1";
 
 /** The repository root: where the course kernel runs and `datasets/` lives. */
 export const repoRoot = path.resolve(__dirname, "..");
 
+/** The shipped data sets (datasets/SOURCES.md says where each comes from). */
+export const datasetsDir = path.join(repoRoot, "datasets");
+
+/** The folder of a shipped checkpoint, datasets/pretrained/<name>/. */
+export function pretrainedDir(name: string): string {
+  return path.join(datasetsDir, "pretrained", name);
+}
+
+/** True when the variable is set to anything but "", "0" or "false": one reading of a yes/no setting everywhere. */
+export function envFlag(name: string): boolean {
+  const value = process.env[name]?.trim().toLowerCase();
+  return value !== undefined && value !== "" && value !== "0" && value !== "false";
+}
+
+/** RNN_LESSONS_QUICK=1 (the tests) makes training cells short; learners get the full defaults. */
+export const quick = envFlag("RNN_LESSONS_QUICK");
+
 /** `full` for a learner, `short` under RNN_LESSONS_QUICK=1. */
 export function quickOr<T>(short: T, full: T): T {
   return quick ? short : full;
+}
+
+/** The variables, by what they set. Those read at each call may change while a kernel runs (tests do). */
+export const env = {
+  /** Where run logs go (default runs/): read at each call. */
+  runs: "RNN_LESSONS_RUNS",
+  /** Forces a TensorFlow.js backend: node-gpu | node | wasm | cpu. */
+  backend: "RNN_LESSONS_BACKEND",
+  /** RNN_LESSONS_SIMD=0 turns off lesson 3's WebAssembly SIMD kernels. */
+  simd: "RNN_LESSONS_SIMD",
+  /** The file `npm run grade` collects check results in, set for the kernel it starts. */
+  gradeLog: "RNN_LESSONS_GRADE_LOG",
+  /** The Python with Jupyter (default Debian's /usr/bin/python3). */
+  python: "RNN_LESSONS_PYTHON",
+  /** The Python with numpy for the test oracles and benchmarks (default Debian's). */
+  numpyPython: "RNN_LESSONS_NUMPY_PYTHON",
+  /** Chromium for the browser tests (default Debian's /usr/bin/chromium). */
+  chromium: "RNN_LESSONS_CHROMIUM",
+} as const;
+
+/** The runs folder: $RNN_LESSONS_RUNS when set (read at each call), else <repo root>/runs. */
+export function runsRoot(): string {
+  const fromEnv = process.env[env.runs];
+  return fromEnv !== undefined && fromEnv.trim() !== "" ? path.resolve(fromEnv) : path.join(repoRoot, "runs");
+}
+
+/** The backend RNN_LESSONS_BACKEND asks for, as written (undefined when unset). */
+export const backendSetting = (): string | undefined => process.env[env.backend];
+
+/** False when RNN_LESSONS_SIMD=0 turns lesson 3's SIMD kernels off. */
+export const simdAllowed = (): boolean => process.env[env.simd] === undefined || envFlag(env.simd);
+
+/** The file check cells append their results to while a notebook is graded, else undefined. */
+export const gradeLogFile = (): string | undefined => process.env[env.gradeLog] || undefined;
+
+/** Debian's Python, where Debian's Jupyter lives (not the first python3 on PATH). */
+export const jupyterPython = process.env[env.python] ?? "/usr/bin/python3";
+
+/** The Python with numpy that the oracle scripts use (read at each call). */
+export const numpyPython = (): string => process.env[env.numpyPython] ?? "/usr/bin/python3";
+
+/** The Chromium the browser tests drive. */
+export const chromiumPath = process.env[env.chromium] ?? "/usr/bin/chromium";
+
+/**
+ * Returns the value kept under `name` for the life of the process, making it once. Kept on globalThis, not in
+ * a module variable: tslab may load a file again when a cell re-imports it, and the value must survive that.
+ */
+export function processMemo<T>(name: string, make: () => T): T {
+  const store = globalThis as unknown as Record<symbol, T>;
+  const key = Symbol.for(`rnn-lessons.${name}`);
+  if (!(key in store)) store[key] = make();
+  return store[key];
+}
+
+/** Forgets what processMemo keeps under `name` (a failed start that a learner may retry). */
+export function forgetMemo(name: string): void {
+  delete (globalThis as unknown as Record<symbol, unknown>)[Symbol.for(`rnn-lessons.${name}`)];
 }

@@ -7,11 +7,12 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { before, describe, test } from "node:test";
-import { editionPath, lessonFiles } from "../src/cli/lessons";
-import { installKernel } from "../src/cli/setup";
-import { gradeNotebook, GradeReport } from "../src/grade/grader";
+import { editionPath, lessonFiles } from "../tools/lessons";
+import { installKernel } from "../tools/setup";
+import { gradeNotebook, GradeReport } from "../tools/grader";
 import { execFileSync } from "node:child_process";
-import { jupyterEnv, jupyterPython } from "../src/cli/setup";
+import { jupyterPython } from "../src/course";
+import { jupyterEnv } from "../tools/setup";
 import { checkPlotsDrew } from "./browser/render";
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "rnn-notebooks-"));

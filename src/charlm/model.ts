@@ -8,13 +8,19 @@ import { Kernels } from "./kernels";
 import { AdagradMemory, clipAndUpdateInto } from "./optimize";
 import { checkParameters, copyParameters, Gradients, initializeParameters, Parameters } from "./parameters";
 import { backwardInto, dataOf, forwardInto, GradientData, refreshTransposes, Sequence, Weights, weightsOf } from "./rnn";
-import { Arena } from "./simd";
+import { KernelArena } from "./simd";
 import { getSample, sample } from "./sample";
 
 /** How the parameters follow their gradients: plain gradient descent (the course) or Adagrad (min-char-rnn). */
 export type UpdateRule = "sgd" | "adagrad";
 
 /** Settings of model(); the course's defaults. */
+/** model()'s settings when not given: the course's (35,000 iterations, nA = 50, plain SGD at 0.01). */
+export const modelDefaults = {
+  numIterations: 35000, nA: 50, dinoNames: 7, learningRate: 0.01, update: "sgd" as "sgd" | "adagrad", sampleEvery: 2000, print: true,
+  kernels: "simd" as "simd" | "js",
+};
+
 export interface ModelOptions {
   /** Iterations, one name each (35000). */
   numIterations?: number;
@@ -96,7 +102,7 @@ class Workspace {
     // and per step of the longest name a⟨t⟩, ŷ⟨t⟩, dy⟨t⟩ and daraw⟨t⟩.
     const matrices = nA * nX + 2 * nA * nA + 2 * nY * nA + nA + nY;
     const perStep = 2 * nA + 2 * nY;
-    const arena = new Arena((adagrad ? 3 : 2) * matrices + (maxLength + 1) * perStep + 2 * nA, simd);
+    const arena = new KernelArena((adagrad ? 3 : 2) * matrices + (maxLength + 1) * perStep + 2 * nA, simd);
     this.kernels = arena.kernels;
     const array = (shape: [number, number], from?: NDArray) => {
       const data = arena.alloc(shape[0] * shape[1]);
@@ -140,7 +146,11 @@ class Workspace {
  * names with seeds 0, 1, 2, … and prints them. Returns the parameters, the last sampled name and the loss.
  */
 export function model(data: readonly string[], ixToChar: readonly string[], charToIx: Map<string, number>, options: ModelOptions = {}): ModelResult {
-  const { numIterations = 35000, nA = 50, dinoNames = 7, learningRate = 0.01, update = "sgd", sampleEvery = 2000, print = true, kernels = "simd" } = options;
+  const d = modelDefaults;
+  const {
+    numIterations = d.numIterations, nA = d.nA, dinoNames = d.dinoNames, learningRate = d.learningRate, update = d.update,
+    sampleEvery = d.sampleEvery, print = d.print, kernels = d.kernels,
+  } = options;
   checkModelArguments(data, ixToChar, charToIx, { numIterations, nA, dinoNames, sampleEvery, learningRate, update });
   const vocabSize = ixToChar.length;
   const workspace = new Workspace(initializeParameters(nA, vocabSize, vocabSize), longest(data), update === "adagrad", kernels !== "js");

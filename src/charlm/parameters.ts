@@ -3,6 +3,7 @@
 //   ŷ⟨t⟩ = softmax(Wya·a⟨t⟩ + by)                Wya (nY, nA), by (nY, 1)
 import { NDArray, random, zeros } from "../np/index";
 import { formatShape } from "../np/shape";
+import { describe } from "../describe";
 
 /** The weights and biases of the RNN, as numpy arrays of the course's shapes. */
 export interface Parameters {
@@ -123,9 +124,3 @@ export function copyParameters(parameters: Parameters): Parameters {
   };
 }
 
-/** Returns a short description of a value for error messages: "an array of shape (5, 3)", "undefined". */
-export function describe(value: unknown): string {
-  if (value instanceof NDArray) return `an array of shape ${formatShape(value.shape)}`;
-  if (Array.isArray(value)) return `a plain array of length ${value.length} (use np.array(...))`;
-  return value === null ? "null" : typeof value === "object" ? "an object" : `${typeof value} ${String(value)}`;
-}

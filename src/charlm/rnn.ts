@@ -9,8 +9,10 @@
 //   the course adds them.
 import { NDArray, zeros } from "../np/index";
 import { formatShape } from "../np/shape";
+import { softmax as columnSoftmax, softmaxInPlace } from "../np/softmax";
 import { jsKernels, Kernels, transposeInto } from "./kernels";
-import { checkGradients, checkParameters, describe, Gradients, Parameters, Sizes, zeroGradients } from "./parameters";
+import { checkGradients, checkParameters, Gradients, Parameters, Sizes, zeroGradients } from "./parameters";
+import { describe } from "../describe";
 
 /** A name as the model reads it: character indices, with null for the zero vector (the null first input). */
 export type Sequence = readonly (number | null)[];
@@ -74,23 +76,8 @@ export function forwardStepInto(w: Weights, k: Kernels, xIndex: number | null, a
     a[i] = Math.tanh(wx + a[i] + b[i]);
   }
   k.matTVec(w.WyaT, a, yHat, nA, nY);
-  let max = -Infinity;
-  for (let j = 0; j < nY; j++) {
-    const z = (yHat[j] += by[j]);
-    if (z > max) max = z;
-  }
-  softmaxInPlace(yHat, max);
-}
-
-/** Turns scores z (with their max) into probabilities, in place: exp(z − max) / Σ exp(z − max). */
-function softmaxInPlace(z: Float64Array, max: number): void {
-  let total = 0;
-  for (let k = 0; k < z.length; k++) {
-    const e = Math.exp(z[k] - max);
-    z[k] = e;
-    total += e;
-  }
-  for (let k = 0; k < z.length; k++) z[k] /= total;
+  for (let j = 0; j < nY; j++) yHat[j] += by[j];
+  softmaxInPlace(yHat);
 }
 
 /** Buffers of the gradients (flat, row-major) that the backward kernels write into. */
@@ -192,11 +179,7 @@ export function backwardInto(
 /** Returns softmax(x) for a column of scores x (n, 1): exp(x − max x) / Σ exp(x − max x), shape (n, 1). */
 export function softmax(x: NDArray): NDArray {
   if (!(x instanceof NDArray) || x.size === 0) throw new Error(`softmax: x must be a non-empty np array, got ${describe(x)}`);
-  const out = x.copy();
-  let max = -Infinity;
-  for (const v of out.data) if (v > max) max = v;
-  softmaxInPlace(out.data, max);
-  return out;
+  return columnSoftmax(x);
 }
 
 /**

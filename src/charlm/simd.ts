@@ -13,6 +13,8 @@
 // Wᵀ·v is axpyRows over W's rows; a row of Σ_t u⟨t⟩·v⟨t⟩ᵀ is axpyRows over V's rows from the last.
 import { assemble, ctl, f64, f64x2, Fn, i32, v128, webAssembly } from "../wasm/assembler";
 import type { Code, WasmMemory } from "../wasm/assembler";
+import { Arena } from "../wasm/arena";
+import { simdAllowed } from "../course";
 import { jsKernels, Kernels } from "./kernels";
 
 const acc = ["acc0", "acc1", "acc2", "acc3"];
@@ -69,7 +71,7 @@ let compiled: object | null | undefined;
 function simdModule(): object | null {
   if (compiled === undefined) {
     const bytes = moduleBytes();
-    compiled = process.env.RNN_LESSONS_SIMD !== "0" && webAssembly?.validate(bytes) ? new webAssembly.Module(bytes) : null;
+    compiled = simdAllowed() && webAssembly?.validate(bytes) ? new webAssembly.Module(bytes) : null;
   }
   return compiled;
 }
@@ -102,35 +104,23 @@ function simdKernels(memory: WasmMemory): Kernels {
 }
 
 /**
- * Float64Arrays carved out of one block of memory, and the kernels that work on them: the SIMD kernels
- * when the block is WebAssembly memory (simd true and available), the JavaScript ones otherwise.
- * The block never grows, so the arrays stay valid.
+ * Float64Arrays carved out of one Arena (src/wasm/arena.ts), and the kernels that work on them: the SIMD
+ * kernels when the arena is WebAssembly memory (simd true and available), the JavaScript ones otherwise.
  */
-export class Arena {
+export class KernelArena {
   readonly kernels: Kernels;
   readonly simd: boolean;
-  private readonly buffer: ArrayBuffer;
-  private used = 0;
+  private readonly arena: Arena;
 
-  /** Makes room for `doubles` numbers (and the padding that aligns each array to 16 bytes). */
+  /** Makes room for `doubles` numbers. */
   constructor(doubles: number, simd = true) {
     this.simd = simd && simdAvailable();
-    const bytes = doubles * 8 + 4096;
-    if (this.simd) {
-      const memory = new webAssembly.Memory({ initial: Math.ceil(bytes / 65536) });
-      this.buffer = memory.buffer;
-      this.kernels = simdKernels(memory);
-    } else {
-      this.buffer = new ArrayBuffer(bytes);
-      this.kernels = jsKernels;
-    }
+    this.arena = new Arena(doubles * 8, this.simd);
+    this.kernels = this.arena.memory ? simdKernels(this.arena.memory) : jsKernels;
   }
 
-  /** Returns a new zero-filled array of n numbers from the block. */
+  /** Returns a new zero-filled array of n numbers. */
   alloc(n: number): Float64Array {
-    const offset = Math.ceil(this.used / 16) * 16;
-    if (offset + n * 8 > this.buffer.byteLength) throw new Error(`Arena.alloc: no room for ${n} more numbers (${this.buffer.byteLength} bytes)`);
-    this.used = offset + n * 8;
-    return new Float64Array(this.buffer, offset, n);
+    return this.arena.float64(n);
   }
 }

@@ -2,7 +2,7 @@
 // and a live curve of the smoothed loss in the notebook.
 import { liveFigure } from "../plot/index";
 import { startRun } from "../runs/index";
-import { model, ModelOptions } from "./model";
+import { model, modelDefaults, ModelOptions } from "./model";
 import { Parameters } from "./parameters";
 
 /** A function with model()'s signature: the library's, or the learner's own. */
@@ -38,19 +38,24 @@ export interface TrainLoggedOptions extends ModelOptions {
  */
 export function trainLogged(data: NamesData, options: TrainLoggedOptions = {}): ReturnType<ModelFunction> & { runId: string } {
   const { lesson = "dinosaur-names", logEvery = 100, dataName = "dinos.txt", modelFn = model, live: showLive = true, ...modelOptions } = options;
+  const chosen = {
+    nA: modelOptions.nA ?? modelDefaults.nA, learningRate: modelOptions.learningRate ?? modelDefaults.learningRate,
+    update: modelOptions.update ?? modelDefaults.update, numIterations: modelOptions.numIterations ?? modelDefaults.numIterations,
+  };
+  // Logged under the names every lesson's runs use (docs/ARCHITECTURE.md): units (the hidden size), lr, steps.
   const settings = {
     model: modelFn === model ? "rnn" : "your model",
     data: dataName,
-    nA: modelOptions.nA ?? 50,
-    learningRate: modelOptions.learningRate ?? 0.01,
-    update: modelOptions.update ?? "sgd",
-    numIterations: modelOptions.numIterations ?? 35000,
+    units: chosen.nA,
+    lr: chosen.learningRate,
+    update: chosen.update,
+    steps: chosen.numIterations,
   };
   const run = startRun(lesson, settings);
   const live = showLive
-    ? liveFigure({ title: `Smoothed loss: nA = ${settings.nA}, ${settings.update}, learning rate ${settings.learningRate}`, xTitle: "iteration", yTitle: "smoothed loss" })
+    ? liveFigure({ title: `Smoothed loss: nA = ${chosen.nA}, ${chosen.update}, learning rate ${chosen.learningRate}`, xTitle: "iteration", yTitle: "smoothed loss" })
     : null;
-  const last = settings.numIterations - 1;
+  const last = chosen.numIterations - 1;
   const result = modelFn(data.names, data.ixToChar, data.charToIx, {
     ...modelOptions,
     onIteration: (j, loss, currentLoss, parameters) => {

@@ -1,13 +1,11 @@
 // MNIST (LeCun, Cortes & Burges; datasets/SOURCES.md) for lesson 2, which reads each 28×28 digit as a sequence
 // of 28 rows of 28 pixels. The images stay as bytes in JavaScript (60,000 digits are 47 MB as bytes, 188 MB as
-// float32 tensors); tensors are made per batch, scaled to [0, 1], and disposed by whoever asked for them.
+// float32 tensors): this file reads the files and handles sets of digits; src/mnist/tensors.ts makes tensors.
 import * as fs from "fs";
 import * as path from "path";
 import * as zlib from "zlib";
 import * as Papa from "papaparse";
-import { Figure, heatmap } from "../plot/index";
-import { RandomState } from "../np/random";
-import { tf } from "../tf/backend";
+import { datasetsDir } from "../course";
 
 /** Digits as bytes: image i is images[i·784 … (i+1)·784), row by row; labels[i] is its digit 0–9. */
 export interface MnistSet {
@@ -19,7 +17,7 @@ export interface MnistSet {
 }
 
 /** Where the committed files are: datasets/mnist under the repository root. */
-export const mnistDir = path.resolve(__dirname, "..", "..", "datasets", "mnist");
+export const mnistDir = path.join(datasetsDir, "mnist");
 
 /** The number of classes (digits 0–9). */
 export const numClasses = 10;
@@ -201,82 +199,6 @@ export function labelCounts(set: MnistSet): number[] {
   return counts;
 }
 
-/** Returns the flat pixels of digits start…end−1 as a float32 tensor [N, 784], still 0–255. */
-export function pixelsTensor(set: MnistSet, start = 0, end = set.count): tf.Tensor2D {
-  const part = subset(set, start, end);
-  return tf.tensor2d(Float32Array.from(part.images), [part.count, set.rows * set.cols]);
-}
-
-/** Returns flat pixels [N, 784] (0–255) as sequences [N, 28, 28] scaled to [0, 1]: row t of a digit is step t. */
-export function toSequences(pixels: tf.Tensor2D): tf.Tensor3D {
-  if (pixels.rank !== 2 || pixels.shape[1] !== 28 * 28) {
-    throw new Error(`toSequences: pixels must have shape [N, 784], got [${pixels.shape.join(", ")}].`);
-  }
-  return tf.tidy(() => tf.div(tf.reshape(pixels, [pixels.shape[0], 28, 28]), 255) as tf.Tensor3D);
-}
-
-/** Returns digits start…end−1 as a float32 tensor [N, 28, 28] scaled to [0, 1]. */
-export function imagesTensor(set: MnistSet, start = 0, end = set.count): tf.Tensor3D {
-  const part = subset(set, start, end);
-  const scaled = new Float32Array(part.images.length);
-  for (let i = 0; i < scaled.length; i++) scaled[i] = part.images[i] / 255;
-  return tf.tensor3d(scaled, [part.count, set.rows, set.cols]);
-}
-
-/** Returns the labels of digits start…end−1: one-hot float32 [N, 10], or integers int32 [N] when oneHot is false. */
-export function labelsTensor(set: MnistSet, start = 0, end = set.count, oneHot = true): tf.Tensor {
-  const part = subset(set, start, end);
-  if (!oneHot) return tf.tensor1d(Int32Array.from(part.labels), "int32");
-  const hot = new Float32Array(part.count * numClasses);
-  part.labels.forEach((label, i) => (hot[i * numClasses + label] = 1));
-  return tf.tensor2d(hot, [part.count, numClasses]);
-}
-
-/** One batch: xs [B, 28, 28] in [0, 1], ys one-hot [B, 10] (or int32 [B]), and which digits of the set they are. */
-export interface Batch {
-  xs: tf.Tensor3D;
-  ys: tf.Tensor;
-  indices: Int32Array;
-}
-
-/** How batches are drawn: order, seed, label encoding, and random shifts (augmentation). */
-export interface BatchOptions {
-  /** Random order (default true), seeded by `seed` (default 0). */
-  shuffle?: boolean;
-  seed?: number;
-  /** One-hot labels [B, 10] (default) or integers [B]. */
-  oneHot?: boolean;
-  /** Moves each digit by a random whole number of pixels from −shift to shift, across and down (default 0). */
-  shift?: number;
-}
-
-/**
- * Yields the set in batches of `batchSize` (the last may be smaller), in a seeded random order unless
- * `shuffle: false`. Each batch's tensors are disposed when the next batch is asked for or the loop ends
- * (also by break or throw): keep a tensor past that with tf.clone / tf.keep.
- */
-export function* batches(set: MnistSet, batchSize: number, opts: BatchOptions = {}): Generator<Batch> {
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`batches: batchSize must be a whole number ≥ 1, got ${batchSize}.`);
-  const shift = opts.shift ?? 0;
-  if (!Number.isInteger(shift) || shift < 0 || shift >= set.rows) throw new Error(`batches: shift must be a whole number from 0 to ${set.rows - 1}, got ${shift}.`);
-  const rng = new RandomState(opts.seed ?? 0);
-  const order = opts.shuffle === false ? null : rng.permutation(set.count).data;
-  for (let start = 0; start < set.count; start += batchSize) {
-    const n = Math.min(batchSize, set.count - start);
-    const indices = Int32Array.from({ length: n }, (_, k) => (order ? order[start + k] : start + k));
-    const part = pick(set, indices);
-    if (shift > 0) {
-      for (let k = 0; k < n; k++) shiftDigit(part, k, rng.randint(-shift, shift + 1), rng.randint(-shift, shift + 1));
-    }
-    const batch = { xs: imagesTensor(part), ys: labelsTensor(part, 0, n, opts.oneHot ?? true), indices };
-    try {
-      yield batch;
-    } finally {
-      tf.dispose([batch.xs, batch.ys]);
-    }
-  }
-}
-
 /** Moves digit k of the set in place by dx pixels right and dy pixels down; pixels moved in are blank. */
 export function shiftDigit(set: MnistSet, k: number, dx: number, dy: number): void {
   const { rows, cols } = set;
@@ -293,69 +215,4 @@ export function digitRows(set: MnistSet, i: number): number[][] {
   if (!(Number.isInteger(i) && i >= 0 && i < set.count)) throw new Error(`digitRows: i must be a whole number from 0 to ${set.count - 1}, got ${i}.`);
   const size = set.rows * set.cols;
   return Array.from({ length: set.rows }, (_, r) => Array.from(set.images.subarray(i * size + r * set.cols, i * size + (r + 1) * set.cols), (p) => p / 255));
-}
-
-/** Returns a heatmap of digit i: row 0 at the top, dark ink on white. */
-export function digitFigure(set: MnistSet, i: number, title = `Digit ${i} of the set: a ${set.labels[i]}`): Figure {
-  return inkOnPaper(heatmap(digitRows(set, i), { title, xTitle: "column", yTitle: "row t", colorscale: "Greys", zmin: 0, zmax: 1 }), 360);
-}
-
-/**
- * Returns digit i as the recurrent network reads it: a heatmap with time step t along x and, down each column,
- * the 28 pixels of row t, the input vector x⟨t⟩.
- */
-export function sequenceFigure(set: MnistSet, i: number): Figure {
-  const rows = digitRows(set, i);
-  const columns = rows[0].map((_, c) => rows.map((row) => row[c])); // transposed: one column per time step
-  const steps = rows.map((_, t) => t + 1);
-  const figure = heatmap(columns, {
-    title: `The same digit as a sequence: x⟨t⟩ is row t (28 pixels), read left to right`,
-    xTitle: "time step t (row read)",
-    yTitle: "pixel of the row (feature)",
-    xLabels: steps,
-    colorscale: "Greys",
-    zmin: 0,
-    zmax: 1,
-  });
-  return inkOnPaper(figure, 400);
-}
-
-/**
- * Returns a grid of digits as one heatmap, `columns` per line, each with its caption above it (e.g. "7 → 2"
- * for a 7 predicted as a 2).
- */
-export function digitsFigure(set: MnistSet, indices: ArrayLike<number>, captions: string[], opts: { columns?: number; title?: string } = {}): Figure {
-  if (captions.length !== indices.length) throw new Error(`digitsFigure: ${indices.length} digits but ${captions.length} captions.`);
-  const columns = Math.max(1, Math.min(opts.columns ?? 8, indices.length || 1));
-  const lines = Math.max(1, Math.ceil(indices.length / columns));
-  const gapX = 4;
-  const gapY = 10; // room for the caption
-  const cellW = set.cols + gapX;
-  const cellH = set.rows + gapY;
-  const z = Array.from({ length: lines * cellH }, () => new Array<number | null>(columns * cellW).fill(null));
-  const annotations: Array<Record<string, unknown>> = [];
-  for (let k = 0; k < indices.length; k++) {
-    const top = Math.floor(k / columns) * cellH + gapY;
-    const left = (k % columns) * cellW;
-    digitRows(set, indices[k]).forEach((row, r) => row.forEach((p, c) => (z[top + r][left + c] = p)));
-    annotations.push({ x: left + set.cols / 2, y: top - gapY / 2, text: captions[k], showarrow: false, font: { size: 11 } });
-  }
-  const figure = heatmap(z as number[][], { title: opts.title, colorscale: "Greys", zmin: 0, zmax: 1 });
-  figure.data[0].showscale = false;
-  figure.data[0].hoverinfo = "skip";
-  const hidden = { showticklabels: false, showgrid: false, zeroline: false };
-  figure.layout = { ...figure.layout, annotations, xaxis: hidden, yaxis: { ...hidden, autorange: "reversed" } };
-  // About 2.8 pixels per data unit: a digit ≈ 80 px wide, room for its caption.
-  return inkOnPaper(figure, Math.round(100 + lines * cellH * 2.8));
-}
-
-/** Draws ink dark on white (plotly's Greys runs from black to white), with square pixels and the given height. */
-function inkOnPaper(figure: Figure, height: number): Figure {
-  figure.data[0].reversescale = true;
-  const layout = figure.layout ?? {};
-  layout.xaxis = { ...(layout.xaxis as Record<string, unknown>), constrain: "domain" };
-  layout.yaxis = { ...(layout.yaxis as Record<string, unknown>), scaleanchor: "x", constrain: "domain" };
-  layout.height = height;
-  figure.layout = layout;
-  return figure;
 }

@@ -2,6 +2,7 @@
 
 import { ArrayInput, NDArray, NestedNumbers } from "./ndarray";
 import { formatShape, normalizeAxis, sizeOf, toShape } from "./shape";
+import { describe } from "../describe";
 
 /** Returns a new array holding a copy of `values` (a number gives a 0-d array), like np.array. */
 export function array(values: ArrayInput): NDArray {
@@ -116,7 +117,3 @@ function fromNested(fn: string, values: NestedNumbers): NDArray {
   return new NDArray(data, shape);
 }
 
-/** Returns how a value looks in an error message. */
-function describe(v: unknown): string {
-  return Array.isArray(v) ? `an array of length ${v.length}` : (JSON.stringify(v) ?? String(v));
-}

@@ -7,6 +7,7 @@
 //   elementwise.ts add, subtract, multiply, divide (broadcasting), tanh, exp, log, sigmoid, clip...
 //   reduce.ts      sum, mean, max, argmax
 //   linalg.ts      dot, matmul, outer, norm
+//   softmax.ts     softmax (each column), softmaxInPlace (with a temperature): not numpy's, used by every lesson
 //   methods.ts     a.add(b), a.dot(b), a.sum(axis)... as methods
 //   random.ts      RandomState: numpy's legacy generator, number for number
 //   format.ts      numpy's way of printing an array
@@ -20,6 +21,7 @@ export { arange, array, concatenate, full, ones, vstack, zeros, zerosLike } from
 export { abs, add, allclose, clip, divide, exp, log, multiply, sigmoid, sqrt, square, subtract, tanh } from "./elementwise";
 export { argmax, max, mean, sum } from "./reduce";
 export { dot, matmul, norm, outer } from "./linalg";
+export { softmax, softmaxInPlace } from "./softmax";
 export { RandomState } from "./random";
 export type { ChoiceOptions, Size } from "./random";
 

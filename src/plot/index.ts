@@ -1,5 +1,5 @@
 // plotly.js figures in notebook outputs, offline: builders (figures.ts), their HTML (html.ts), showing them in a
-// tslab notebook (notebook.ts, through kernel.ts) and standalone reports (report.ts).
+// tslab notebook (notebook.ts, through src/display.ts) and standalone reports (report.ts).
 export { heatmap, lineChart, lineTrace } from "./figures";
 export type { ChartTitles, Figure, HeatmapOptions, LineChartOptions, LineSeries } from "./figures";
 export { figureHtml, figureText, reportHtml } from "./html";

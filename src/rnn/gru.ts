@@ -3,7 +3,7 @@
 import { concatenate, NDArray, sigmoid, subtract, tanh, zeros } from "../np/index";
 import type { GruParameters } from "./params";
 import { checkShapes } from "./shapes";
-import { softmax } from "./softmax";
+import { softmax } from "../np/softmax";
 
 /** What gruCellForward keeps for a backward pass: states, gate activations, input and parameters. */
 export type GruCache = { aNext: NDArray; aPrev: NDArray; rt: NDArray; ut: NDArray; cct: NDArray; xt: NDArray; parameters: GruParameters };

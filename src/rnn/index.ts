@@ -6,7 +6,7 @@
 //   gradcheck.ts  gradCheck, gradCheckEach, numericalGradient: is a backward pass right?
 //   dynamics.ts   stateJacobianNorms, orthogonalWeights, clipByGlobalNorm: vanishing and exploding gradients
 //   params.ts     the parameter types, and random ones drawn from a seeded RandomState
-//   softmax.ts    the softmax of each column
+//   softmax       the softmax of each column (src/np/softmax.ts, shared by every lesson)
 //   shapes.ts     shape checks whose errors name the argument and both shapes
 export { rnnBackward, rnnCellBackward, rnnCellForward, rnnForward } from "./rnn";
 export type { RnnCache, RnnCaches, RnnCellGradients, RnnGradients } from "./rnn";
@@ -18,6 +18,6 @@ export { gradCheck, gradCheckEach, numericalGradient } from "./gradcheck";
 export { clipByGlobalNorm, orthogonalWeights, stateJacobianNorms } from "./dynamics";
 export { randomGruParameters, randomLstmParameters, randomRnnParameters } from "./params";
 export type { GruParameters, LstmParameters, Params, RnnParameters } from "./params";
-export { softmax } from "./softmax";
+export { softmax } from "../np/softmax";
 export { checkShapes, rows } from "./shapes";
 export type { ShapeSpec } from "./shapes";

@@ -3,7 +3,7 @@
 import { concatenate, NDArray, sigmoid, square, subtract, tanh, zeros } from "../np/index";
 import type { LstmParameters } from "./params";
 import { checkShapes, rows, ShapeSpec } from "./shapes";
-import { softmax } from "./softmax";
+import { softmax } from "../np/softmax";
 
 /** What lstmCellForward keeps for the backward pass: states, gate activations, input and parameters. */
 export type LstmCache = {

@@ -3,7 +3,7 @@
 import { NDArray, square, subtract, tanh, zeros } from "../np/index";
 import type { RnnParameters } from "./params";
 import { checkShapes, ShapeSpec } from "./shapes";
-import { softmax } from "./softmax";
+import { softmax } from "../np/softmax";
 
 /** What rnnCellForward keeps for the backward pass. */
 export type RnnCache = { aNext: NDArray; aPrev: NDArray; xt: NDArray; parameters: RnnParameters };

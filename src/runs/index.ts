@@ -1,12 +1,12 @@
 // Training-run logs: runs/<lesson>/<run-id>/settings.json and history.csv, listing, loading and plotting them.
 export { runsRoot } from "./paths";
 export type { Settings, SettingValue } from "./settings";
-export type { HistoryRow } from "./historyCsv";
-export type { RunStatus } from "./runRecord";
-export { startRun, Run, timestampId } from "./startRun";
-export type { StartRunOptions } from "./startRun";
-export { listRuns, loadRun } from "./listRuns";
-export type { RunInfo, LoadedRun } from "./listRuns";
-export { differingSettings, runLabel, runLabels } from "./runLabels";
-export { plotRuns, plotRunsFigure, runsFigure } from "./plotRuns";
-export type { PlotRunsOptions, RunsFigure } from "./plotRuns";
+export type { HistoryRow } from "./history-csv";
+export type { RunStatus } from "./run-record";
+export { startRun, Run, timestampId } from "./start-run";
+export type { StartRunOptions } from "./start-run";
+export { listRuns, loadRun } from "./list-runs";
+export type { RunInfo, LoadedRun } from "./list-runs";
+export { differingSettings, runLabel, runLabels } from "./run-labels";
+export { plotRuns, plotRunsFigure, runsFigure } from "./plot-runs";
+export type { PlotRunsOptions, RunsFigure } from "./plot-runs";

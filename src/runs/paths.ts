@@ -1,12 +1,8 @@
 // Where run logs live on disk, and which lesson names and run ids are safe folder names.
 import * as path from "path";
+import { runsRoot } from "../course";
 
-/** Returns the absolute runs folder: $RNN_LESSONS_RUNS when set (read at each call), else <repo root>/runs. */
-export function runsRoot(): string {
-  const fromEnv = process.env.RNN_LESSONS_RUNS;
-  if (fromEnv !== undefined && fromEnv.trim() !== "") return path.resolve(fromEnv);
-  return path.resolve(__dirname, "..", "..", "runs");
-}
+export { runsRoot };
 
 // A lesson name or run id becomes one folder name: no separators, no "..", nothing hidden.
 const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;

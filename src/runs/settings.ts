@@ -1,3 +1,4 @@
+import { describe } from "../describe";
 // The settings of a run: flat JSON values, so they can be compared, filtered on and shown as labels.
 
 /** One setting's value: what JSON keeps exactly. */
@@ -46,12 +47,3 @@ export function matchesWhere(settings: Settings, where: Partial<Settings> | unde
   return true;
 }
 
-/** Returns a short description of a value for error messages ("an array", "the string \"0.1\"", ...). */
-export function describe(value: unknown): string {
-  if (value === undefined || value === null) return String(value);
-  if (Array.isArray(value)) return "an array";
-  if (typeof value === "string") return `the string ${JSON.stringify(value)}`;
-  if (typeof value === "function") return "a function";
-  if (typeof value === "object") return `an object (${(value as object).constructor?.name ?? "Object"})`;
-  return `the ${typeof value} ${String(value)}`;
-}

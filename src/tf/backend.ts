@@ -4,6 +4,7 @@
 // then plain JavaScript. RNN_LESSONS_BACKEND=node-gpu|node|wasm|cpu forces one.
 import * as tf from "@tensorflow/tfjs";
 import { getThreadsCount } from "@tensorflow/tfjs-backend-wasm";
+import { backendSetting, env, forgetMemo, processMemo } from "../course";
 import { registerFastWasmKernels } from "./kernels/index";
 
 export { tf };
@@ -29,7 +30,7 @@ export interface BackendInfo {
   line: string;
 }
 
-const envVar = "RNN_LESSONS_BACKEND";
+const envVar = env.backend;
 const guide = "see environment.md";
 const nativePackages: Record<"node-gpu" | "node", string> = {
   "node-gpu": "@tensorflow/tfjs-node-gpu",
@@ -47,37 +48,29 @@ const silencedWarnings = [
 /** Turns off tfjs's stderr chatter (idempotent; done on import). */
 export function silenceTfjsWarnings(): void {
   tf.enableProdMode();
-  const mark = Symbol.for("rnn-lessons.silencedConsoleWarn");
-  const host = console as unknown as Record<symbol, boolean>;
-  if (host[mark]) return;
-  const warn = console.warn.bind(console);
-  console.warn = (...args: unknown[]) => {
-    const first = typeof args[0] === "string" ? args[0].trimStart() : "";
-    if (silencedWarnings.some((pattern) => pattern.test(first))) return;
-    warn(...args);
-  };
-  host[mark] = true;
+  processMemo("silencedConsoleWarn", () => {
+    const warn = console.warn.bind(console);
+    console.warn = (...args: unknown[]) => {
+      const first = typeof args[0] === "string" ? args[0].trimStart() : "";
+      if (silencedWarnings.some((pattern) => pattern.test(first))) return;
+      warn(...args);
+    };
+    return true;
+  });
 }
 silenceTfjsWarnings();
 
-// Memoised on globalThis, not in the module: tslab may load this file again when a cell re-imports it.
-const memoKey = Symbol.for("rnn-lessons.backendInfo");
-type Memo = { [memoKey]?: Promise<BackendInfo> };
-
 /** Chooses, starts and announces the backend once per process; later calls return the same answer. */
 export function initBackend(): Promise<BackendInfo> {
-  const memo = globalThis as Memo;
-  if (!memo[memoKey]) {
-    memo[memoKey] = chooseBackend().catch((err: unknown) => {
-      delete memo[memoKey]; // a learner who fixes the setting can call again without a restart
+  return processMemo("backendInfo", () =>
+    chooseBackend().catch((err: unknown) => {
+      forgetMemo("backendInfo"); // a learner who fixes the setting can call again without a restart
       throw err;
-    });
-  }
-  return memo[memoKey];
+    }));
 }
 
 /** The backend RNN_LESSONS_BACKEND asks for, or undefined when it is unset; throws on unknown values. */
-export function forcedBackend(value = process.env[envVar]): BackendKind | undefined {
+export function forcedBackend(value = backendSetting()): BackendKind | undefined {
   const wanted = (value ?? "").trim().toLowerCase();
   if (wanted === "") return undefined;
   if ((backendKinds as readonly string[]).includes(wanted)) return wanted as BackendKind;

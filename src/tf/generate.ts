@@ -8,10 +8,11 @@
 // (softmax or linear: logits), optionally wrapped in TimeDistributed or followed by a softmax
 // Activation layer.
 import type * as tfTypes from "@tensorflow/tfjs";
-import { simdKernelsOn } from "./kernels/simd_kernels";
-import { webAssembly } from "../wasm/assembler";
+import { simdKernelsOn } from "./kernels/simd-kernels";
+import { softmaxInPlace } from "../np/softmax";
+import { Arena } from "../wasm/arena";
 import type { WasmMemory } from "../wasm/assembler";
-import type { SimdKernels } from "./kernels/simd_kernels";
+import type { SimdKernels } from "./kernels/simd-kernels";
 
 /** Options of CharGenerator.generate and .sample. */
 export interface SampleOptions {
@@ -66,27 +67,13 @@ function activation(name: unknown, where: string, simd: SimdKernels | null): Act
   return fn;
 }
 
-/** Float32 arrays in one WebAssembly memory, handed out in order (the sizes are known up front). */
-class Arena {
-  readonly memory: WasmMemory;
-  private next = 16;
-
-  constructor(floats: number) {
-    const bytes = floats * 4;
-    this.memory = new webAssembly.Memory({ initial: Math.ceil(bytes / 65536) });
-  }
-
-  /** A new zeroed array of n floats, 16-byte aligned, with its byte offset. */
-  take(n: number, values?: ArrayLike<number>): { offset: number; array: Float32Array } {
-    const offset = this.next;
-    this.next += Math.ceil((n * 4) / 16) * 16;
-    const array = new Float32Array(this.memory.buffer, offset, n);
-    if (values) array.set(values);
-    return { offset, array };
-  }
-}
-
 type Buffer = { offset: number; array: Float32Array };
+
+/** A new float32 array of n numbers (zero, or a copy of `values`) in the arena, with its byte offset. */
+function take(arena: Arena, n: number, values?: ArrayLike<number>): Buffer {
+  const array = arena.float32(n, values);
+  return { offset: array.byteOffset, array };
+}
 
 interface LstmStep {
   units: number;
@@ -142,8 +129,8 @@ export class CharGenerator {
   constructor(model: tfTypes.LayersModel) {
     const layers = model.layers.filter((l) => !["InputLayer", "Dropout", "SpatialDropout1D"].includes(l.getClassName()));
     const unwrap = (l: tfTypes.layers.Layer) => (l.getClassName() === "TimeDistributed" ? (l as unknown as { layer: tfTypes.layers.Layer }).layer : l);
-    const arena = new Arena(floatsNeeded(layers.map(unwrap)));
-    this.simd = simdKernelsOn(arena.memory);
+    const arena = new Arena(4 * floatsNeeded(layers.map(unwrap)), true);
+    this.simd = simdKernelsOn(arena.memory!);
     const values = (l: tfTypes.layers.Layer) => l.getWeights().map((w) => w.dataSync() as Float32Array);
     let at = 0;
     let inputSize = 0;
@@ -153,7 +140,7 @@ export class CharGenerator {
       const [rows, columns] = layers[0].getWeights()[0].shape as [number, number];
       vocabFromInput = rows;
       this.embeddingSize = inputSize = columns;
-      this.embedding = arena.take(table.length, table);
+      this.embedding = take(arena, table.length, table);
       at = 1;
     }
     while (layers[at]?.getClassName() === "LSTM") {
@@ -166,12 +153,12 @@ export class CharGenerator {
       this.lstms.push({
         units,
         inputSize: kernel.length / (4 * units),
-        kernel: arena.take(kernel.length, kernel),
-        recurrent: arena.take(recurrent.length, recurrent),
-        bias: config.useBias === false || !bias ? null : arena.take(bias.length, bias),
-        h: arena.take(units),
-        c: arena.take(units),
-        z: arena.take(4 * units),
+        kernel: take(arena, kernel.length, kernel),
+        recurrent: take(arena, recurrent.length, recurrent),
+        bias: config.useBias === false || !bias ? null : take(arena, bias.length, bias),
+        h: take(arena, units),
+        c: take(arena, units),
+        z: take(arena, 4 * units),
         act: activation(config.activation, layer.name, this.simd),
         recurrentAct: activation(config.recurrentActivation, layer.name, this.simd),
       });
@@ -191,12 +178,12 @@ export class CharGenerator {
     }
     const [kernel, bias] = values(dense);
     this.vocabSize = denseConfig.units;
-    this.denseKernel = arena.take(kernel.length, kernel);
-    this.denseBias = bias ? arena.take(bias.length, bias) : null;
-    this.logits = arena.take(this.vocabSize);
-    this.exps = arena.take(this.vocabSize);
-    this.scaleShift = arena.take(2);
-    this.input = arena.take(this.embeddingSize); // one-hot inputs read a row of W instead
+    this.denseKernel = take(arena, kernel.length, kernel);
+    this.denseBias = bias ? take(arena, bias.length, bias) : null;
+    this.logits = take(arena, this.vocabSize);
+    this.exps = take(arena, this.vocabSize);
+    this.scaleShift = take(arena, 2);
+    this.input = take(arena, this.embeddingSize); // one-hot inputs read a row of W instead
     if (!this.embedding && vocabFromInput !== this.vocabSize) {
       throw new Error(`This model reads one-hot vectors of ${vocabFromInput} characters but predicts ${this.vocabSize}; the generator feeds its own output back, so both must match.`);
     }
@@ -327,14 +314,9 @@ export class CharGenerator {
 
 /** softmax(logits / temperature) in float64, returned as float32 probabilities. */
 export function softmax(logits: ArrayLike<number>, temperature = 1): Float32Array {
-  let max = -Infinity;
-  for (let i = 0; i < logits.length; i++) max = Math.max(max, logits[i] / temperature);
-  const out = new Float32Array(logits.length);
-  let sum = 0;
-  const exps = new Float64Array(logits.length);
-  for (let i = 0; i < logits.length; i++) sum += exps[i] = Math.exp(logits[i] / temperature - max);
-  for (let i = 0; i < logits.length; i++) out[i] = exps[i] / sum;
-  return out;
+  const p = Float64Array.from(logits);
+  softmaxInPlace(p, temperature);
+  return Float32Array.from(p);
 }
 
 /** One multinomial draw from probabilities (need not sum exactly to 1) with a uniform draw from random(). */

@@ -4,7 +4,7 @@ import { ChildProcess, spawn, StdioOptions } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { chromiumPath } from "../../src/cli/setup";
+import { chromiumPath } from "../../src/course";
 
 /** The window Chromium renders into and how long it may run. */
 export interface ChromiumOptions {

@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, test } from "node:test";
-import { timeNumpy } from "../../src/charlm/bench";
+import { timeNumpy } from "../../tools/bench/dinos";
 import * as charlm from "../../src/charlm/index";
 import { loadNames } from "../../src/data/names";
 import * as np from "../../src/np/index";
@@ -90,7 +90,7 @@ describe("the lesson's helpers", () => {
       const names = dinos.names.slice(0, 50);
       const result = charlm.trainLogged({ ...dinos, names }, { numIterations: 251, nA: 8, logEvery: 100, print: false, live: false, dataName: "50 dinos" });
       const run = loadRun("dinosaur-names", result.runId);
-      assert.deepEqual(run.settings, { model: "rnn", data: "50 dinos", nA: 8, learningRate: 0.01, update: "sgd", numIterations: 251 });
+      assert.deepEqual(run.settings, { model: "rnn", data: "50 dinos", units: 8, lr: 0.01, update: "sgd", steps: 251 });
       assert.deepEqual(run.history.map((row) => row.step), [0, 100, 200, 250]);
       const direct = charlm.model(names, dinos.ixToChar, dinos.charToIx, { numIterations: 251, nA: 8, print: false });
       assert.equal(run.history[3].loss, direct.loss);

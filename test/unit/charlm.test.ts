@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { describe, test } from "node:test";
 import * as charlm from "../../src/charlm/index";
 import { jsKernels } from "../../src/charlm/kernels";
-import { Arena, moduleBytes, simdAvailable } from "../../src/charlm/simd";
+import { KernelArena, moduleBytes, simdAvailable } from "../../src/charlm/simd";
 import { loadNames } from "../../src/data/names";
 import * as np from "../../src/np/index";
 
@@ -229,7 +229,7 @@ describe("the fast paths give the same numbers as the course's functions", () =>
     assert.ok(moduleBytes().length > 100);
     const rs = new np.RandomState(5);
     for (const [rows, cols] of [[50, 50], [27, 50], [50, 27], [3, 1], [1, 9], [7, 2], [5, 11]]) {
-      const arena = new Arena(4 * rows * cols + 4 * (rows + cols) + 64);
+      const arena = new KernelArena(4 * rows * cols + 4 * (rows + cols) + 64);
       const W = arena.alloc(rows * cols);
       const v = arena.alloc(rows);
       const out = arena.alloc(cols);

@@ -9,8 +9,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { test } from "node:test";
-import { jupyterPython } from "../../src/cli/setup";
-import { repoRoot } from "../../src/course";
+import { numpyPython, repoRoot } from "../../src/course";
 
 const fixtures = path.join(repoRoot, "test", "fixtures");
 const oracles: Record<string, string[]> = {
@@ -27,7 +26,7 @@ const anotherMachine = {
 /** Runs an oracle with extra environment variables; resolves to the folder it wrote its JSON to. */
 function regenerate(script: string, env: Record<string, string>): Promise<string> {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), "rnn-fixtures-"));
-  const child = spawn(jupyterPython, [path.join(fixtures, script)], { env: { ...process.env, ...env, RNN_LESSONS_FIXTURES_OUT: out } });
+  const child = spawn(numpyPython(), [path.join(fixtures, script)], { env: { ...process.env, ...env, RNN_LESSONS_FIXTURES_OUT: out } });
   let stderr = "";
   child.stderr.on("data", (chunk) => (stderr += chunk));
   return new Promise((resolve, reject) => {

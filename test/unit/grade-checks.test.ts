@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { test } from "node:test";
-import { check, expectClose, expectEqual, expectShape, expectThrows, expectTrue, gradeLogVariable, notImplemented, withFallback } from "../../src/grade";
+import { check, expectClose, expectEqual, expectShape, expectThrows, expectTrue, gradeLogVariable, notImplemented, withFallback } from "../../src/check/index";
 
 /** Runs `fn` with console.log captured (check() prints its table outside a notebook). */
 function quietly<T>(fn: () => T): { value: T; printed: string } {

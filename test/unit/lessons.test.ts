@@ -1,13 +1,13 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { buildLessons, buildNotebook, lessonFiles, loadLesson, notebookJson, parseLesson } from "../../src/cli/lessons";
+import { buildLessons, buildNotebook, lessonFiles, loadLesson, notebookJson, parseLesson } from "../../tools/lessons";
 
 const source = [
   "# Title",
   "Some prose.",
   "",
   "```ts",
-  'import { notImplemented } from "./src/grade";',
+  'import { notImplemented } from "./src/check";',
   "```",
   "",
   "## Exercise 1 — twice",

@@ -1,11 +1,11 @@
-// src/data/mnist.ts on the committed files and on small corrupt copies of them written here.
+// src/data/mnist.ts and src/mnist/tensors.ts on the committed files and on small corrupt copies of them written here.
 import { test } from "node:test";
+import * as mnist from "../../src/mnist/index";
 import * as assert from "node:assert/strict";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as zlib from "zlib";
-import * as mnist from "../../src/data/mnist";
 import { initBackend, tf } from "../../src/tf/backend";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mnist-data-"));

@@ -6,11 +6,11 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { after, before, test } from "node:test";
-import { kernelDisplayName, kernelName } from "../../src/cli/setup";
-import { joinText, Notebook } from "../../src/grade/execute";
+import { kernelDisplayName, kernelName } from "../../tools/setup";
+import { joinText, Notebook } from "../../tools/execute";
 import { countPixelsNear } from "../browser/png";
 import { BrowserPage } from "../browser/page";
-import { NotebookServer, startNotebookServer } from "../browser/notebookServer";
+import { NotebookServer, startNotebookServer } from "../browser/notebook-server";
 
 const steps = 30;
 const cells = [

@@ -7,8 +7,9 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { after, before, test } from "node:test";
-import { jupyterEnv, kernelDisplayName, kernelName, repoRoot } from "../../src/cli/setup";
-import { executeNotebook, joinText, Notebook, NotebookCell, NotebookOutput } from "../../src/grade/execute";
+import { repoRoot } from "../../src/course";
+import { jupyterEnv, kernelDisplayName, kernelName } from "../../tools/setup";
+import { executeNotebook, joinText, Notebook, NotebookCell, NotebookOutput } from "../../tools/execute";
 import { plotlyBundle } from "../../src/plot/html";
 import { checkPlotsDrew, countPixelsNear } from "../browser/render";
 

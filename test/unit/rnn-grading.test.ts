@@ -8,9 +8,9 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { before, test } from "node:test";
-import { editionPath } from "../../src/cli/lessons";
-import { installKernel } from "../../src/cli/setup";
-import { gradeNotebook } from "../../src/grade/grader";
+import { editionPath } from "../../tools/lessons";
+import { installKernel } from "../../tools/setup";
+import { gradeNotebook } from "../../tools/grader";
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "rnn-grading-"));
 const env = { RNN_LESSONS_RUNS: path.join(work, "runs"), RNN_LESSONS_QUICK: "1" };

@@ -6,7 +6,7 @@ import { before, describe, test } from "node:test";
 import { tf } from "../../src/tf/backend";
 import { seededRandom } from "../../src/tf/generate";
 import { fastWasmKernelNames, fastWasmKernels, fastWasmKernelsRegistered, registerFastWasmKernels, unregisterFastWasmKernels } from "../../src/tf/kernels/index";
-import { simdKernelsOn, simdModuleBytes } from "../../src/tf/kernels/simd_kernels";
+import { simdKernelsOn, simdModuleBytes } from "../../src/tf/kernels/simd-kernels";
 
 const random = seededRandom(2024);
 const int = (lo: number, hi: number) => lo + Math.floor(random() * (hi - lo + 1));

@@ -3,10 +3,10 @@
 // each costing more than the bytes it moves.
 import { Concat, backend_util, util } from "@tensorflow/tfjs";
 import type { ConcatAttrs, TensorInfo } from "@tensorflow/tfjs";
-import { requireSimd } from "./simd_kernels";
+import { requireSimd } from "./simd-kernels";
 import { runStockKernel } from "./stock";
-import { heapOffset, wasmKernel } from "./wasm_heap";
-import type { WasmBackend } from "./wasm_heap";
+import { heapOffset, wasmKernel } from "./wasm-heap";
+import type { WasmBackend } from "./wasm-heap";
 
 function concat(args: { inputs: TensorInfo[]; backend: WasmBackend; attrs: ConcatAttrs }): TensorInfo {
   const { inputs, backend, attrs } = args;

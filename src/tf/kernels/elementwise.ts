@@ -21,10 +21,10 @@ import {
   util,
 } from "@tensorflow/tfjs";
 import type { CastAttrs, KernelConfig, TensorInfo } from "@tensorflow/tfjs";
-import { requireSimd } from "./simd_kernels";
+import { requireSimd } from "./simd-kernels";
 import { runStockKernel } from "./stock";
-import { heapOffset, wasmKernel } from "./wasm_heap";
-import type { WasmBackend } from "./wasm_heap";
+import { heapOffset, wasmKernel } from "./wasm-heap";
+import type { WasmBackend } from "./wasm-heap";
 
 /** How two shapes broadcast, in the terms of the SIMD functions; null when they cannot. */
 export interface BinaryForm {

@@ -4,16 +4,16 @@
 // unregister them to compare against the stock kernels in one process.
 import { findBackend, getKernel, registerKernel, unregisterKernel } from "@tensorflow/tfjs";
 import type { KernelConfig } from "@tensorflow/tfjs";
-import { batchMatMulConfig, fusedMatMulConfig } from "./batch_mat_mul";
+import { batchMatMulConfig, fusedMatMulConfig } from "./batch-mat-mul";
 import { concatConfig } from "./concat";
 import { elementwiseConfigs } from "./elementwise";
-import { simdKernels } from "./simd_kernels";
+import { simdKernels } from "./simd-kernels";
 import { sliceConfig, splitVConfig, stridedSliceConfig, unpackConfig } from "./slice";
 import { isCourseKernel, markCourseKernel, rememberStockKernel, stockKernel } from "./stock";
 import { sumConfig } from "./sum";
 import { tanhConfig } from "./tanh";
-import { unsortedSegmentSumConfig } from "./unsorted_segment_sum";
-import type { WasmBackend } from "./wasm_heap";
+import { unsortedSegmentSumConfig } from "./unsorted-segment-sum";
+import type { WasmBackend } from "./wasm-heap";
 
 /** Every kernel the course registers for wasm, by kernel name. */
 export const fastWasmKernels: readonly KernelConfig[] = [

@@ -12,9 +12,9 @@ import type {
   UnpackAttrs,
 } from "@tensorflow/tfjs";
 import { runStockKernel } from "./stock";
-import { requireSimd } from "./simd_kernels";
-import { heapOffset, wasmKernel } from "./wasm_heap";
-import type { WasmBackend } from "./wasm_heap";
+import { requireSimd } from "./simd-kernels";
+import { heapOffset, wasmKernel } from "./wasm-heap";
+import type { WasmBackend } from "./wasm-heap";
 
 /** Copies the block of `x` at `begin` with extent `size` into a new tensor. */
 export function sliceFromHeap(backend: WasmBackend, x: TensorInfo, begin: number[], size: number[]): TensorInfo {

@@ -4,11 +4,10 @@
 // may load these modules again in one process, and a second copy must still find the stock
 // kernels, not take the first copy's replacements for them.
 import type { KernelConfig, KernelFunc, TensorInfo } from "@tensorflow/tfjs";
+import { processMemo } from "../../course";
 
-const stockKey = Symbol.for("rnn-lessons.stockWasmKernels");
 const courseMark = Symbol.for("rnn-lessons.courseKernel");
-type Global = { [stockKey]?: Map<string, KernelConfig> };
-const stockKernels = ((globalThis as Global)[stockKey] ??= new Map<string, KernelConfig>());
+const stockKernels = processMemo("stockWasmKernels", () => new Map<string, KernelConfig>());
 
 /** Marks a kernel config as one of the course's. */
 export function markCourseKernel(config: KernelConfig): KernelConfig {

@@ -5,10 +5,10 @@
 // the stock kernel.
 import { Sum, backend_util, util } from "@tensorflow/tfjs";
 import type { SumAttrs, TensorInfo } from "@tensorflow/tfjs";
-import { requireSimd } from "./simd_kernels";
+import { requireSimd } from "./simd-kernels";
 import { runStockKernel } from "./stock";
-import { heapOffset, wasmKernel } from "./wasm_heap";
-import type { WasmBackend } from "./wasm_heap";
+import { heapOffset, wasmKernel } from "./wasm-heap";
+import type { WasmBackend } from "./wasm-heap";
 
 function sum(args: { inputs: { x: TensorInfo }; backend: WasmBackend; attrs: SumAttrs }): TensorInfo {
   const { inputs, backend, attrs } = args;

@@ -1,13 +1,13 @@
-// Tanh for the wasm backend on the course's SIMD function (simd_elementwise.ts: through e^{2|x|} − 1,
+// Tanh for the wasm backend on the course's SIMD function (simd-elementwise.ts: through e^{2|x|} − 1,
 // within 1e-7 of tanh, 5e-7 relative near 0). The stock Tanh calls the C library's tanh one element
 // at a time, 8-10x slower than the stock Sigmoid; this one takes 1.5x Sigmoid's time. An LSTM takes
 // two tanh per timestep.
 import { Tanh, util } from "@tensorflow/tfjs";
 import type { TensorInfo } from "@tensorflow/tfjs";
-import { requireSimd } from "./simd_kernels";
+import { requireSimd } from "./simd-kernels";
 import { runStockKernel } from "./stock";
-import { heapOffset, wasmKernel } from "./wasm_heap";
-import type { WasmBackend } from "./wasm_heap";
+import { heapOffset, wasmKernel } from "./wasm-heap";
+import type { WasmBackend } from "./wasm-heap";
 
 function tanh(args: { inputs: { x: TensorInfo }; backend: WasmBackend }): TensorInfo {
   const { inputs, backend } = args;

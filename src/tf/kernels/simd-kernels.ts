@@ -1,0 +1,243 @@
+// The course's own WebAssembly SIMD functions, assembled at run time and instantiated on the wasm
+// backend's memory, so they read and write tensors in place. Why our own: the stock kernels reach
+// XNNPACK's fast matrix product only for untransposed operands, and XNNPACK first packs the right
+// operand (~10 ns per element, as long as the product itself for the shapes of a recurrent step)
+// unless that operand is a weight it has seen before. The 4×8 register-tiled product below needs no
+// packing, takes a transposed left operand through its strides, and adds in the same order as
+// XNNPACK (one multiply-add per k, k ascending), so it gives bit-identical results.
+import { elementwiseFunctions } from "./simd-elementwise";
+import { assemble, ctl, f32, Fn, i32, v128, webAssembly } from "../../wasm/assembler";
+import type { Code, WasmMemory } from "../../wasm/assembler";
+import type { WasmBackend } from "./wasm-heap";
+
+/** The functions, taking byte offsets into the heap, element counts, and strides in bytes. */
+export interface SimdKernels {
+  /**
+   * C[i,j] = Σ_k A(i,k)·B(k,j) for i < m, j < n, k < k: A(i,k) at a + i·aRow + k·aCol, B(k,j) at
+   * b + k·bRow + 4j, C[i,j] at c + i·cRow + 4j. With `accumulate`, the sums start from C's values.
+   * `scratch`: where B's blocks may be packed (gemmScratchBytes bytes), for B's rows longer than a block.
+   */
+  gemm(a: number, b: number, c: number, m: number, k: number, n: number, aRow: number, aCol: number, bRow: number, cRow: number, accumulate?: boolean, scratch?: number): void;
+  /** dst (cols×rows) = transpose of src (rows×cols), float32, row-major. */
+  transpose(src: number, dst: number, rows: number, cols: number): void;
+  /** Copies `rows` rows of rowBytes bytes between strided blocks (strides in bytes). */
+  copyRows(src: number, dst: number, rows: number, rowBytes: number, srcStride: number, dstStride: number): void;
+  /** The element-wise functions of simd-elementwise.ts by name (arguments as documented there). */
+  fn: Record<string, (...args: number[]) => void>;
+}
+
+// gemm parameters, shared by its pieces.
+// With `add` set, the products are added to C (the second and later blocks of k) instead of replacing it.
+const gemmParams = ["a", "b", "c", "m", "k", "n", "aRow", "aCol", "bRow", "cRow", "add"];
+
+/**
+ * Tiles of rows×width outputs: for each k, the tile's row of B in vectors (width 4, 8 or 32), one
+ * broadcast load of A per row, and a vector multiply-add per row and vector into accumulators kept
+ * in registers. Width 1-3 (the last columns) loads and stores only those lanes, so no access
+ * passes the end of a row. (Measured here: 4×8 beats 6×8, 4×12, 8×4, 2×16 and unrolling k, which
+ * run out of registers; for a single row, 1×32 beats 1×8 and an axpy loop over B's rows by 1.7x:
+ * whole cache lines of B per k.)
+ */
+function gemmTiles(rows: number, width: 1 | 2 | 3 | 4 | 8 | 32): Fn {
+  const vectors = Math.ceil(width / 4);
+  const partial = width < 4 ? width : 0; // lanes of a partial vector
+  const halves = Array.from({ length: vectors }, (_, h) => h);
+  const acc = (r: number, h: number) => `acc${r}_${h}`;
+  const aRowPointer = (r: number) => `a${r}`;
+  const locals: Record<string, "i32" | "v128"> = { i: "i32", j: "i32", kk: "i32", bp: "i32", cp: "i32", av: "v128" };
+  for (const h of halves) locals[`b${h}`] = "v128";
+  for (let r = 0; r < rows; r++) locals[aRowPointer(r)] = "i32";
+  for (let r = 0; r < rows; r++) for (const h of halves) locals[acc(r, h)] = "v128";
+  const f = new Fn(`gemm${rows}x${width}`, gemmParams, locals);
+  const cRowOffset = (r: number): Code => (r === 0 ? f.get("cp") : [...f.get("cp"), ...f.get("cRow"), ...i32.const(r), ...i32.mul, ...i32.add]);
+  // Vector h of a row of `width` floats at `address` (the only vector when partial).
+  const load = (address: Code, h: number): Code => {
+    if (partial === 1) return [...address, ...v128.load32Zero(0)];
+    if (partial === 2) return [...address, ...v128.load64Zero(0)];
+    if (partial === 3) return [...address, ...address, ...v128.load64Zero(0), ...v128.load32Lane(2, 8)];
+    return [...address, ...v128.load(16 * h)];
+  };
+  const store = (address: Code, value: Code, h: number): Code[] =>
+    partial === 0
+      ? [[...address, ...value, ...v128.store(16 * h)]]
+      : Array.from({ length: partial }, (_, lane) => [...address, ...value, ...v128.store32Lane(lane, 4 * lane)]);
+
+  const kStep: Code[] = halves.map((h) => f.set(`b${h}`, load(f.get("bp"), h)));
+  for (let r = 0; r < rows; r++) {
+    kStep.push(f.set("av", f.get(aRowPointer(r)), v128.load32Splat(0)));
+    for (const h of halves) kStep.push(f.set(acc(r, h), f.get(acc(r, h)), f.get("av"), f.get(`b${h}`), v128.f32x4Mul, v128.f32x4Add));
+    kStep.push(f.inc(aRowPointer(r), "aCol"));
+  }
+  kStep.push(f.inc("bp", "bRow"));
+
+  const tile: Code[] = [];
+  for (let r = 0; r < rows; r++) {
+    // a_r = a + (i + r)·aRow: one pointer per row of the tile, stepped by aCol along k.
+    tile.push(f.set(aRowPointer(r), f.get("a"), f.get("i"), i32.const(r), i32.add, f.get("aRow"), i32.mul, i32.add));
+  }
+  tile.push(
+    f.set("bp", f.get("b"), f.get("j"), i32.const(4), i32.mul, i32.add),
+    f.set("cp", f.get("c"), f.get("i"), f.get("cRow"), i32.mul, i32.add, f.get("j"), i32.const(4), i32.mul, i32.add),
+  );
+  const zero = v128.const([0, 0, 0, 0]);
+  const loadAcc: Code[] = [];
+  for (let r = 0; r < rows; r++) {
+    for (const h of halves) {
+      tile.push(f.set(acc(r, h), zero));
+      loadAcc.push(f.set(acc(r, h), load(cRowOffset(r), h)));
+    }
+  }
+  tile.push(ctl.if(f.get("add"), ...loadAcc), f.forUp("kk", i32.const(0), f.get("k"), 1, ...kStep));
+  for (let r = 0; r < rows; r++) for (const h of halves) tile.push(...store(cRowOffset(r), f.get(acc(r, h)), h));
+  f.body.push(f.forUp("i", i32.const(0), f.get("m"), rows, f.forUp("j", i32.const(0), f.get("n"), width, ...tile)));
+  return f;
+}
+
+/** Transpose in blocks of 8 rows, so reads stay within a few cache lines. */
+function transposeFn(): Fn {
+  const f = new Fn("transpose", ["src", "dst", "rows", "cols"], { i0: "i32", i: "i32", j: "i32", iEnd: "i32" });
+  const copyOne: Code[] = [
+    // dst[j*rows + i] = src[i*cols + j]
+    [...f.get("dst"), ...f.get("j"), ...f.get("rows"), ...i32.mul, ...f.get("i"), ...i32.add, ...i32.const(4), ...i32.mul, ...i32.add],
+    [...f.get("src"), ...f.get("i"), ...f.get("cols"), ...i32.mul, ...f.get("j"), ...i32.add, ...i32.const(4), ...i32.mul, ...i32.add],
+    f32.load(0),
+    f32.store(0),
+  ];
+  f.body.push(
+    f.set("i0", i32.const(0)),
+    ctl.block(
+      ctl.loop(
+        f.get("i0"),
+        f.get("rows"),
+        i32.geS,
+        ctl.brIf(1),
+        // iEnd = min(i0 + 8, rows)
+        f.set("iEnd", f.get("i0"), i32.const(8), i32.add),
+        ctl.if([...f.get("iEnd"), ...f.get("rows"), ...i32.gtS], f.set("iEnd", f.get("rows"))),
+        f.forUp("j", i32.const(0), f.get("cols"), 1, f.set("i", f.get("i0")), ctl.block(ctl.loop(f.get("i"), f.get("iEnd"), i32.geS, ctl.brIf(1), ...copyOne, f.inc("i", 1), ctl.br(0)))),
+        f.inc("i0", 8),
+        ctl.br(0),
+      ),
+    ),
+  );
+  return f;
+}
+
+/** copyRows(src, dst, rows, rowBytes, srcStride, dstStride): rows of bytes from one strided block to another. */
+function copyRowsFn(): Fn {
+  const f = new Fn("copyRows", ["src", "dst", "rows", "rowBytes", "srcStride", "dstStride"], { r: "i32", i: "i32" });
+  const from = (): Code => [...f.get("src"), ...f.get("i"), ...i32.add];
+  const to = (): Code => [...f.get("dst"), ...f.get("i"), ...i32.add];
+  f.body.push(
+    f.forUp(
+      "r",
+      i32.const(0),
+      f.get("rows"),
+      1,
+      f.forUp("i", i32.const(0), f.get("rowBytes"), 16, [...to(), ...from(), ...v128.load(0), ...v128.store(0)]),
+      f.forUp("i", f.get("i"), f.get("rowBytes"), 1, [...to(), ...from(), ...i32.load8u(0), ...i32.store8(0)]),
+      f.inc("src", "srcStride"),
+      f.inc("dst", "dstStride"),
+    ),
+  );
+  return f;
+}
+
+type Exports = Record<string, (...args: number[]) => void>;
+
+// Blocks that keep the working set in cache: a block of B (kBlock rows × nBlock columns, 256 KB)
+// is reused by every row of A. Blocking over k keeps each sum's order (k ascending): a later block
+// reloads the partial sums and goes on adding.
+const kBlock = 128;
+const nBlock = 512;
+/** Bytes of scratch memory gemm may pack a block of B into. */
+export const gemmScratchBytes = kBlock * nBlock * 4;
+
+function makeKernels(e: Exports): SimdKernels {
+  /**
+   * One block: 4×8 tiles, a 4×4 tile for 4-7 leftover columns, rows left over (all of them when
+   * m < 4, as in generation) in 1×32, 1×8 and 1×4 tiles, and the last 1-3 columns in 4×1-3 and
+   * 1×1-3 tiles.
+   */
+  function block(a: number, b: number, c: number, m: number, k: number, n: number, aRow: number, aCol: number, bRow: number, cRow: number, add: number) {
+    const m4 = m - (m % 4);
+    const n32 = n - (n % 32);
+    const n8 = n - (n % 8);
+    const n4 = n - (n % 4);
+    const at = (i: number, j: number): [number, number, number] => [a + i * aRow, b + j * 4, c + i * cRow + j * 4];
+    const strides = [aRow, aCol, bRow, cRow, add];
+    if (m4 > 0 && n8 > 0) e.gemm4x8(a, b, c, m4, k, n8, ...strides);
+    if (m4 > 0 && n4 > n8) e.gemm4x4(...at(0, n8), m4, k, 4, ...strides);
+    if (m4 > 0 && n > n4) e[`gemm4x${n - n4}`](...at(0, n4), m4, k, n - n4, ...strides);
+    if (m4 < m && n32 > 0) e.gemm1x32(...at(m4, 0), m - m4, k, n32, ...strides);
+    if (m4 < m && n8 > n32) e.gemm1x8(...at(m4, n32), m - m4, k, n8 - n32, ...strides);
+    if (m4 < m && n4 > n8) e.gemm1x4(...at(m4, n8), m - m4, k, 4, ...strides);
+    if (m4 < m && n > n4) e[`gemm1x${n - n4}`](...at(m4, n4), m - m4, k, n - n4, ...strides);
+  }
+  return {
+    gemm(a, b, c, m, k, n, aRow, aCol, bRow, cRow, accumulate = false, scratch) {
+      // Rows of B longer than a block put each k step of a tile on another memory page: copy the
+      // block into contiguous rows first when enough rows of A will reuse it.
+      const pack = scratch !== undefined && bRow > nBlock * 4 && m >= 16;
+      for (let j0 = 0; j0 < n; j0 += nBlock) {
+        const nb = Math.min(nBlock, n - j0);
+        for (let k0 = 0; k0 < k; k0 += kBlock) {
+          const kb = Math.min(kBlock, k - k0);
+          let [bBlock, bBlockRow] = [b + k0 * bRow + j0 * 4, bRow];
+          if (pack) {
+            e.copyRows(bBlock, scratch, kb, nb * 4, bRow, nb * 4);
+            [bBlock, bBlockRow] = [scratch, nb * 4];
+          }
+          block(a + k0 * aCol, bBlock, c + j0 * 4, m, kb, nb, aRow, aCol, bBlockRow, cRow, k0 > 0 || accumulate ? 1 : 0);
+        }
+      }
+    },
+    transpose: (src, dst, rows, cols) => e.transpose(src, dst, rows, cols),
+    copyRows: (src, dst, rows, rowBytes, srcStride, dstStride) => e.copyRows(src, dst, rows, rowBytes, srcStride, dstStride),
+    fn: e,
+  };
+}
+
+let moduleBytes: ReturnType<typeof assemble> | undefined;
+
+/** The assembled module (WebAssembly binary). */
+export function simdModuleBytes(): ReturnType<typeof assemble> {
+  moduleBytes ??= assemble([
+    ...([8, 4, 3, 2, 1] as const).map((width) => gemmTiles(4, width)),
+    ...([32, 8, 4, 3, 2, 1] as const).map((width) => gemmTiles(1, width)),
+    transposeFn(),
+    copyRowsFn(),
+    ...elementwiseFunctions(),
+  ]);
+  return moduleBytes;
+}
+let compiled: object | null | undefined;
+const instances = new WeakMap<object, SimdKernels>();
+
+/** The course's SIMD functions working in `memory` (one instance per memory), or null without WebAssembly SIMD. */
+export function simdKernelsOn(memory: WasmMemory): SimdKernels | null {
+  const known = instances.get(memory);
+  if (known) return known;
+  if (compiled === undefined) {
+    const bytes = simdModuleBytes();
+    compiled = webAssembly.validate(bytes) ? new webAssembly.Module(bytes) : null;
+  }
+  if (compiled === null) return null;
+  const instance = new webAssembly.Instance(compiled, { env: { memory } });
+  const kernels = makeKernels(instance.exports as unknown as Exports);
+  instances.set(memory, kernels);
+  return kernels;
+}
+
+/** The course's SIMD functions on this backend's memory, or null where WebAssembly SIMD is missing. */
+export function simdKernels(backend: WasmBackend): SimdKernels | null {
+  const memory = backend.wasm.asm?.memory;
+  return memory ? simdKernelsOn(memory) : null;
+}
+
+/** The course's SIMD functions on this backend; they exist wherever the kernels were registered. */
+export function requireSimd(backend: WasmBackend): SimdKernels {
+  const kernels = simdKernels(backend);
+  if (!kernels) throw new Error("The course's wasm kernels need WebAssembly SIMD, which this runtime lacks; unregister them (unregisterFastWasmKernels).");
+  return kernels;
+}

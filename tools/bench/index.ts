@@ -1,0 +1,20 @@
+// `npm run bench -- NAME`: every benchmark of the course. Each loads its module only when run, so a
+// benchmark of the from-scratch maths does not start TensorFlow.js.
+
+export interface BenchEntry {
+  describe: string;
+  run(args: string[]): Promise<void>;
+}
+
+const tfBench = (name: string) => (args: string[]) => (require("./tf") as typeof import("./tf")).benches[name].run(args);
+
+export const benches: Record<string, BenchEntry> = {
+  dinos: {
+    describe: "lesson 3's model() at the default settings: iterations/s against numpy's run in the same command",
+    run: (args) => (require("./dinos") as typeof import("./dinos")).dinosBench.run(args),
+  },
+  backends: { describe: "float32 matmul GFLOP/s and a small LSTM training step on each backend installed (ratios against cpu)", run: tfBench("backends") },
+  wasm: { describe: "stock vs the course's wasm kernels: samples/s, ratio and matmul-roofline share for the lessons' models", run: tfBench("wasm") },
+  mnist: { describe: "lesson 2: training samples/s of LSTM(128) on MNIST on each backend installed, and the time of one epoch", run: (args) => (require("./mnist") as typeof import("./mnist")).benchMnist(args) },
+  generate: { describe: "characters/s of stateful one-step generation vs re-predicting a 40-character window", run: tfBench("generate") },
+};

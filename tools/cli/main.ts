@@ -1,0 +1,119 @@
+// The course's command line: npm run lessons | train | grade | bench (see --help of each).
+import * as path from "path";
+import { describeFlags, FlagSpec, parseFlags, UsageError } from "./flags";
+import { buildLessons } from "../lessons";
+import { repoRoot } from "../../src/course";
+import { ensureJupyter, installKernel, MissingTool } from "../setup";
+
+// Commands load their modules when run, so `npm run lessons` does not start TensorFlow.js.
+const trainers = () => require("./train").trainers as typeof import("./train").trainers;
+const benches = () => require("../bench/index").benches as typeof import("../bench/index").benches;
+
+interface Command {
+  usage: () => string;
+  flags: Record<string, FlagSpec>;
+  run(positional: string[], flags: Record<string, unknown>): Promise<number>;
+}
+
+const list = (names: string[]) => names.join(", ");
+
+const commands: Record<string, Command> = {
+  lessons: {
+    usage: () => "npm run lessons [-- --check]\n  Builds notebooks/NN-slug.ipynb (learner) and notebooks/solutions/NN-slug.ipynb from notebooks/lessons/NN-slug.md.",
+    flags: { check: { type: "boolean", help: "write nothing; fail if a committed notebook is stale" } },
+    async run(_positional, flags) {
+      const stale = buildLessons({ check: flags.check === true });
+      if (flags.check && stale.length > 0) {
+        console.error(`stale notebooks (run npm run lessons): ${list(stale)}`);
+        return 1;
+      }
+      console.log(stale.length === 0 ? "lessons: all notebooks up to date" : `lessons: wrote ${list(stale)}`);
+      return 0;
+    },
+  },
+  train: {
+    usage: () => `npm run train -- LESSON [flags]\n  Lessons: ${Object.entries(trainers()).map(([k, t]) => `\n    ${k}: ${t.describe}`).join("")}\n  npm run train -- LESSON --help lists its flags.`,
+    flags: {},
+    async run(positional) {
+      const [lesson, ...rest] = positional;
+      const trainer = trainers()[lesson];
+      const known = list(Object.keys(trainers()));
+      if (!trainer) throw new UsageError(lesson ? `unknown lesson "${lesson}" (lessons: ${known})` : `which lesson? (lessons: ${known})`);
+      if (rest.includes("--help")) {
+        console.log(`npm run train -- ${lesson} [flags]\n  ${trainer.describe}\n${describeFlags(trainer.flags)}`);
+        return 0;
+      }
+      const { flags, positional: extra } = parseFlags(rest, trainer.flags);
+      if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}" (flags start with --)`);
+      await trainer.run(flags);
+      return 0;
+    },
+  },
+  grade: {
+    usage: () => "npm run grade -- NOTEBOOK [--report FILE]\n  Runs a copy of the notebook with the hidden tests in the course kernel and prints the score; the notebook itself is not changed.",
+    flags: {
+      report: { type: "string", help: "where to write the JSON report (default reports/grades/NAME.json)" },
+      timeout: { type: "integer", default: 900, help: "seconds a cell may run" },
+    },
+    async run(positional, flags) {
+      if (positional.length !== 1) throw new UsageError("give one notebook, e.g. npm run grade notebooks/00-welcome.ipynb");
+      const notebook = path.resolve(positional[0]);
+      ensureJupyter();
+      installKernel();
+      const reportFile = (flags.report as string | undefined) ??
+        path.join(repoRoot, "reports", "grades", `${path.basename(notebook, ".ipynb")}.json`);
+      const { formatReport, gradeNotebook } = await import("../grader");
+      const report = await gradeNotebook(notebook, { reportFile, timeoutSeconds: flags.timeout as number });
+      console.log(formatReport(report));
+      console.log(`report: ${path.relative(process.cwd(), reportFile)}`);
+      return 0;
+    },
+  },
+  bench: {
+    usage: () => `npm run bench -- NAME\n  Benchmarks (ratios measured in one run):${Object.entries(benches()).map(([k, b]) => `\n    ${k}: ${b.describe}`).join("")}`,
+    flags: {},
+    async run(positional) {
+      const [name, ...rest] = positional;
+      const bench = benches()[name];
+      const known = list(Object.keys(benches()));
+      if (!bench) throw new UsageError(name ? `unknown benchmark "${name}" (benchmarks: ${known})` : `which benchmark? (${known})`);
+      await bench.run(rest);
+      return 0;
+    },
+  },
+};
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...args] = argv;
+  const command = commands[name];
+  if (!command) {
+    console.error(`usage: tsx tools/cli/main.ts (${list(Object.keys(commands))}) ...`);
+    return 2;
+  }
+  // `train LESSON --help` is the trainer's own help; anything else with --help is the command's.
+  if (args.includes("--help") && !(name === "train" && args[0] && !args[0].startsWith("--"))) {
+    console.log(command.usage() + (Object.keys(command.flags).length ? "\n" + describeFlags(command.flags) : ""));
+    return 0;
+  }
+  try {
+    // train and bench pass their flags on to the trainer or benchmark.
+    const passThrough = name === "train" || name === "bench";
+    const { flags, positional } = passThrough ? { flags: {}, positional: args } : parseFlags(args, command.flags);
+    return await command.run(positional, flags);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      console.error(`npm run ${name}: ${err.message}\n\n${command.usage()}`);
+      return 2;
+    }
+    if (err instanceof MissingTool) {
+      console.error(err.message);
+      return 1;
+    }
+    throw err;
+  }
+}
+
+main(process.argv.slice(2)).then((code) => (process.exitCode = code), (err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exitCode = 1;
+});

@@ -1,0 +1,133 @@
+// `npm run train -- LESSON [flags]`: the lessons' training runs from the terminal, logged like the
+// notebook's (runs/<lesson>/<run-id>/) with a progress bar and an HTML report of the curves.
+import * as path from "path";
+import { loadNames } from "../../src/data/names";
+import { lineChart, writeHtmlReport } from "../../src/plot/index";
+import { RandomState } from "../../src/np/random";
+import { loadRun, startRun } from "../../src/runs/index";
+import { bigramCounts, bigramDefaults, sampleBigramName, trainBigram } from "../../src/welcome/index";
+import { FlagSpec, Flags, UsageError } from "./flags";
+import { startProgress } from "./progress";
+import { repoRoot } from "../../src/course";
+
+export interface Trainer {
+  describe: string;
+  flags: Record<string, FlagSpec>;
+  run(flags: Flags): Promise<void>;
+}
+
+/** Flags named after a recipe's settings (lrDecay → --lr-decay), with the recipe's defaults. */
+function recipeFlags(help: Record<string, [FlagSpec["type"], string]>, extra: Record<string, FlagSpec>): Record<string, FlagSpec> {
+  const { recipeDefaults } = require("../../src/mnist/recipe") as typeof import("../../src/mnist/recipe");
+  const defaults = recipeDefaults as Record<string, number | string | boolean | undefined>;
+  return {
+    ...Object.fromEntries(Object.entries(help).map(([name, [type, text]]) => [kebabCase(name), { type, default: defaults[name], help: text }])),
+    ...extra,
+  };
+}
+
+const kebabCase = (name: string) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
+/** Flags back under the settings' names (--lr-decay → lrDecay). */
+function camelCaseKeys(flags: Flags): Record<string, number | string | boolean | undefined> {
+  return Object.fromEntries(Object.entries(flags).map(([name, value]) => [name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase()), value]));
+}
+
+/** Writes report.html beside the run's history.csv: one chart per metric. */
+function writeRunReport(lesson: string, runId: string, metrics: string[]): string {
+  const run = loadRun(lesson, runId);
+  const file = path.join(run.dir, "report.html");
+  const figures = metrics.map((metric) =>
+    lineChart([{ name: metric, x: run.history.map((r) => r.step), y: run.history.map((r) => r[metric]) }],
+      { title: `${lesson} ${metric}`, xTitle: "step", yTitle: metric }));
+  writeHtmlReport(file, figures, `${lesson} run ${runId}`);
+  return file;
+}
+
+export const trainers: Record<string, Trainer> = {
+  welcome: {
+    describe: "the welcome lesson's bigram model of dinosaur names (seconds)",
+    flags: {
+      lr: { type: "number", default: bigramDefaults.lr, help: "learning rate" },
+      steps: { type: "integer", default: bigramDefaults.steps, help: "gradient-descent steps" },
+      data: { type: "string", default: "datasets/dinos.txt", help: "names file, one name per line" },
+    },
+    async run(flags) {
+      const lr = flags.lr as number;
+      const steps = flags.steps as number;
+      const data = loadNames(path.resolve(repoRoot, flags.data as string));
+      const run = startRun("welcome", { model: "bigram", lr, steps, data: flags.data as string });
+      const progress = startProgress("welcome", steps);
+      const W = trainBigram(bigramCounts(data.names, data.charToIx), {
+        lr,
+        steps,
+        onStep: ({ step, loss }) => {
+          run.log({ step, loss });
+          progress.update(step, { loss });
+        },
+      });
+      progress.stop();
+      run.finish();
+      const rng = new RandomState(0);
+      const uniform = () => rng.random_sample() as number;
+      console.log(`sampled names: ${Array.from({ length: 5 }, () => sampleBigramName(W, data.ixToChar, uniform)).join(", ")}`);
+      console.log(`run ${run.id}: ${path.relative(repoRoot, run.dir)}/history.csv`);
+      console.log(`report: ${path.relative(repoRoot, writeRunReport("welcome", run.id, ["loss"]))}`);
+    },
+  },
+  mnist: {
+    describe: "lesson 2: an LSTM reads MNIST digits row by row; the defaults train the shipped model (24 epochs of about 65 s on wasm)",
+    // The recipe's settings, under the same names as kebab-case flags; their defaults are the recipe's. A getter:
+    // reading them loads the recipe, and with it TensorFlow.js, which the other lessons' training does not need.
+    get flags() {
+      return recipeFlags({
+      cell: ["string", "recurrent layer: lstm, gru or simpleRNN"],
+      units: ["integer", "hidden size"],
+      epochs: ["integer", "passes over the training digits"],
+      batchSize: ["integer", "digits per batch"],
+      lr: ["number", "Adam's learning rate"],
+      lrDecay: ["number", "the learning rate is multiplied by this after every epoch"],
+      clipNorm: ["number", "gradients are scaled down when their global norm exceeds this"],
+      shift: ["integer", "moves each training digit by up to this many pixels, at random (augmentation)"],
+      dropout: ["number", "dropout on the recurrent layer's inputs and state while training"],
+      validation: ["integer", "last training digits kept apart for validation"],
+      limit: ["integer", "train on the first N training digits only (quick tries)"],
+      maxBatches: ["integer", "stop after this many batches in all"],
+      logEvery: ["integer", "batches between logged rows (validation is measured at each)"],
+      seed: ["integer", "seeds the initial weights and the batch order"],
+    }, {
+      out: { type: "string", help: "copy the best model, settings.json, history.csv and metrics.json here (e.g. datasets/pretrained/mnist-lstm)" },
+      });
+    },
+    async run(flags) {
+      // Loaded here, not at the top: the other lessons' training does not start TensorFlow.js.
+      const { cellTypes } = require("../../src/mnist/model") as typeof import("../../src/mnist/model");
+      const { trainRecipe } = require("../../src/mnist/recipe") as typeof import("../../src/mnist/recipe");
+      const { out, ...changes } = camelCaseKeys(flags);
+      if (!cellTypes.includes(changes.cell as never)) throw new UsageError(`--cell must be one of ${cellTypes.join(", ")}, got "${changes.cell}"`);
+      let progress: ReturnType<typeof startProgress> | undefined;
+      let smoothed = NaN;
+      const { run, metrics } = await trainRecipe(changes, {
+        onStart: ({ parameters, trainSize, validationSize, totalBatches, run }) => {
+          console.log(`${parameters} parameters; ${trainSize} training and ${validationSize} validation digits; run ${run.id}`);
+          progress = startProgress("mnist", totalBatches);
+        },
+        onBatch: (step, loss) => {
+          smoothed = Number.isFinite(smoothed) ? 0.95 * smoothed + 0.05 * loss : loss;
+          progress?.update(step, { loss: smoothed });
+        },
+        onEpoch: (epoch, row, saved) => {
+          progress?.stop();
+          console.log(`epoch ${epoch}: loss ${row.loss.toFixed(4)}, accuracy ${row.accuracy.toFixed(4)}, validation ${row.valAccuracy.toFixed(4)}` +
+            `, ${row.seconds.toFixed(0)} s training${saved ? " (best so far: saved)" : ""}`);
+        },
+      }, out === undefined ? undefined : path.resolve(repoRoot, out as string));
+      progress?.stop();
+      console.log(`test accuracy ${(100 * metrics.testAccuracy).toFixed(2)}% (best epoch ${metrics.bestEpoch} of ${metrics.epochs}), ` +
+        `${metrics.samplesPerSecond.toFixed(0)} samples/s, ${metrics.secondsPerEpoch.toFixed(0)} s per epoch, ${(metrics.wallSeconds / 60).toFixed(1)} min in all`);
+      if (out !== undefined) console.log(`model copied to ${out}`);
+      console.log(`run ${run.id}: ${path.relative(repoRoot, run.dir)}/history.csv`);
+      console.log(`report: ${path.relative(repoRoot, writeRunReport("mnist", run.id, ["loss", "valLoss", "accuracy", "valAccuracy"]))}`);
+    },
+  },
+};
