@@ -12,7 +12,7 @@ const runsDir = fs.mkdtempSync(path.join(os.tmpdir(), "rnn-cli-runs-"));
 process.env.RNN_LESSONS_RUNS = runsDir; // where the CLI writes and listRuns below reads
 
 function cli(...args: string[]) {
-  const result = spawnSync(path.join(repoRoot, "node_modules", ".bin", "tsx"), [path.join(repoRoot, "src", "cli", "main.ts"), ...args], {
+  const result = spawnSync(path.join(repoRoot, "node_modules", ".bin", "tsx"), [path.join(repoRoot, "tools", "cli", "main.ts"), ...args], {
     cwd: repoRoot,
     env: { ...process.env, RNN_LESSONS_RUNS: runsDir },
     encoding: "utf8",
@@ -37,15 +37,12 @@ test("unknown lessons, flags and values are refused with a sentence and the usag
   assert.match(lesson.stderr, /^npm run train: unknown lesson "dragons" \(lessons: welcome/);
   const flag = cli("train", "welcome", "--epochs", "3");
   assert.equal(flag.code, 2);
-  assert.match(flag.stderr, /unknown flag --epochs \(flags: --lr, --steps, --data\)/);
+  assert.match(flag.stderr, /unknown flag --epochs \(flags: --lr, --steps, --data, --log-every\)/);
   const value = cli("train", "welcome", "--steps", "ten");
   assert.equal(value.code, 2);
   assert.match(value.stderr, /--steps must be a whole number, got "ten"/);
   assert.match(cli("bench", "nope").stderr, /unknown benchmark "nope" \(benchmarks: /);
   assert.match(cli("grade").stderr, /give one notebook/);
-  const missing = cli("grade", "notebooks/does-not-exist.ipynb");
-  assert.equal(missing.code, 1);
-  assert.match(missing.stderr, /no such file|ENOENT/);
   const data = cli("train", "welcome", "--data", "package-lock.json.missing");
   assert.equal(data.code, 1);
   assert.match(data.stderr, /loadNames: no file at .*package-lock\.json\.missing/);
@@ -69,6 +66,28 @@ test("train welcome logs a run, prints samples and writes an HTML report beside 
   assert.match(report, /Plotly\.newPlot/);
 });
 
+test("train welcome: bad settings leave no run folder, a diverging run stops with a sentence, --log-every thins the log", () => {
+  const count = () => listRuns("welcome").length;
+  const before = count();
+  for (const args of [["--lr", "-1"], ["--steps", "0"]]) {
+    const bad = cli("train", "welcome", ...args);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr.trim(), /^trainBigram: (lr must be a positive number, got -1|steps must be a positive integer, got 0)$/);
+  }
+  assert.equal(count(), before, "no run folder for settings refused up front");
+  const diverged = cli("train", "welcome", "--lr", "1e6", "--steps", "50");
+  assert.equal(diverged.code, 1);
+  assert.match(diverged.stderr.trim(), /^Training diverged: the loss became (Infinity|NaN) at step \d+ with --lr 1000000; try a smaller --lr \(the default is 5\)\. The run's rows are in \S+history\.csv\.$/);
+  const runs = listRuns("welcome");
+  const last = runs[runs.length - 1];
+  assert.equal(last.status, "finished");
+  assert.equal(typeof last.summary?.divergedAtStep, "number");
+  const thin = cli("train", "welcome", "--steps", "45", "--log-every", "10");
+  assert.equal(thin.code, 0, thin.stderr);
+  const newest = listRuns("welcome").pop()!;
+  assert.deepEqual(loadRun("welcome", newest.id).history.map((r) => r.step), [10, 20, 30, 40, 45]);
+});
+
 test("lessons --check passes when the committed notebooks match their sources", () => {
   const result = cli("lessons", "--check");
   assert.equal(result.code, 0, result.stderr);
@@ -77,7 +96,7 @@ test("lessons --check passes when the committed notebooks match their sources", 
 
 test("kernel:install is idempotent and registers the launcher that starts tslab at the repository root", () => {
   const spec = path.join(repoRoot, ".jupyter", "data", "kernels", "rnn-lessons", "kernel.json");
-  const install = () => spawnSync(path.join(repoRoot, "node_modules", ".bin", "tsx"), [path.join(repoRoot, "src", "cli", "setup.ts")], { cwd: repoRoot, encoding: "utf8" });
+  const install = () => spawnSync(path.join(repoRoot, "node_modules", ".bin", "tsx"), [path.join(repoRoot, "tools", "setup.ts")], { cwd: repoRoot, encoding: "utf8" });
   assert.equal(install().status, 0);
   const first = fs.readFileSync(spec, "utf8");
   const firstTime = fs.statSync(spec).mtimeMs;
@@ -93,7 +112,7 @@ test("kernel:install is idempotent and registers the launcher that starts tslab 
 test("npm start serves notebooks/ on 127.0.0.1 with a token, and the course kernel is listed", async () => {
   const { spawn } = await import("node:child_process");
   const port = 18000 + Math.floor(Math.random() * 2000);
-  const server = spawn(path.join(repoRoot, "node_modules", ".bin", "tsx"), [path.join(repoRoot, "src", "cli", "start.ts"), `--port=${port}`, "--no-browser"], {
+  const server = spawn(path.join(repoRoot, "node_modules", ".bin", "tsx"), [path.join(repoRoot, "tools", "start.ts"), `--port=${port}`, "--no-browser"], {
     cwd: repoRoot,
     env: { ...process.env, BROWSER: "true" },
     detached: true,
@@ -127,4 +146,16 @@ test("npm start serves notebooks/ on 127.0.0.1 with a token, and the course kern
   } finally {
     process.kill(-server.pid!, "SIGTERM");
   }
+});
+
+test("npm run grade answers a missing file, a folder and a file that is not a notebook with one sentence", () => {
+  const missing = cli("grade", "notebooks/nowhere.ipynb");
+  assert.equal(missing.code, 1);
+  assert.equal(missing.stderr.trim(), "notebooks/nowhere.ipynb does not exist: give the path of a lesson notebook, e.g. notebooks/00-welcome.ipynb.");
+  const folder = cli("grade", "notebooks");
+  assert.equal(folder.code, 1);
+  assert.equal(folder.stderr.trim(), "notebooks is a folder: give one notebook file in it, e.g. notebooks/00-welcome.ipynb.");
+  const other = cli("grade", "package.json");
+  assert.equal(other.code, 1);
+  assert.equal(other.stderr.trim(), "package.json is not a notebook: npm run grade takes a lesson's .ipynb file, e.g. notebooks/00-welcome.ipynb.");
 });

@@ -79,6 +79,24 @@ describe("grading a half-done welcome notebook", () => {
     assert.deepEqual(JSON.parse(fs.readFileSync(reportFile, "utf8")).exercises, report.exercises);
   });
 
+  test("grading writes nothing in the learner's runs/: the graded copy logs its runs in a scratch folder", async () => {
+    const learnerRuns = path.join(work, "learner-runs");
+    fs.mkdirSync(path.join(learnerRuns, "welcome", "my-run"), { recursive: true });
+    fs.writeFileSync(path.join(learnerRuns, "welcome", "my-run", "history.csv"), "step,loss\n1,3.2\n");
+    const listing = () => fs.readdirSync(learnerRuns, { recursive: true }).map(String).sort();
+    const before = listing();
+    const saved = process.env.RNN_LESSONS_RUNS;
+    process.env.RNN_LESSONS_RUNS = learnerRuns; // what the learner's kernel and CLI would use
+    try {
+      const report = await gradeNotebook(editionPath("00-welcome", "solution"), { env: { RNN_LESSONS_QUICK: "1" } });
+      assert.equal(report.score, report.maxScore, "the notebook trained and logged runs while graded");
+    } finally {
+      if (saved === undefined) delete process.env.RNN_LESSONS_RUNS;
+      else process.env.RNN_LESSONS_RUNS = saved;
+    }
+    assert.deepEqual(listing(), before);
+  });
+
   test("a softmax right on the visible check but wrong on the hidden tests fails on the hidden tests", async () => {
     // Right for two equal scores and for [1, 2, 3]; wrong for a single score (it returns []).
     const file = withSoftmax("  if (z.length === 1) return [];\n  const m = Math.max(...z);\n  const e = z.map((v) => Math.exp(v - m));\n  const s = e.reduce((a, b) => a + b, 0);\n  return e.map((x) => x / s);");

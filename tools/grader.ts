@@ -7,6 +7,7 @@ import * as path from "path";
 import { loadLesson, notebookMetadata, Exercise } from "./lessons";
 import type { CheckResult } from "../src/check/check";
 import { gradeLogVariable } from "../src/check/check";
+import { env } from "../src/course";
 import { errorText, executeNotebook, Notebook, NotebookCell } from "./execute";
 
 export interface ExerciseGrade {
@@ -74,18 +75,24 @@ function gradeExercise(exercise: Exercise, results: CheckResult[], executed: Not
 
 const firstLine = (text: string) => text.split("\n").map((l) => l.trim()).find((l) => l.length > 0) ?? "";
 
+/** Reads a notebook file, or throws one sentence saying why it cannot be graded. */
+export function readNotebook(file: string): Notebook {
+  if (!fs.existsSync(file)) throw new Error(`${file} does not exist: give the path of a lesson notebook, e.g. notebooks/00-welcome.ipynb.`);
+  if (fs.statSync(file).isDirectory()) throw new Error(`${file} is a folder: give one notebook file in it, e.g. ${path.join(file, "00-welcome.ipynb")}.`);
+  if (!file.endsWith(".ipynb")) throw new Error(`${file} is not a notebook: npm run grade takes a lesson's .ipynb file, e.g. notebooks/00-welcome.ipynb.`);
+  try {
+    return JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch (err) {
+    throw new Error(`${file} is not a notebook (JSON): ${(err as Error).message}`);
+  }
+}
+
 /** Grades a learner's notebook; `reportFile` (JSON) is written when given. */
 export async function gradeNotebook(
   notebookFile: string,
   options: { reportFile?: string; env?: Record<string, string>; timeoutSeconds?: number; keepExecuted?: boolean } = {},
 ): Promise<GradeReport> {
-  const bytes = fs.readFileSync(notebookFile);
-  let notebook: Notebook;
-  try {
-    notebook = JSON.parse(bytes.toString("utf8"));
-  } catch (err) {
-    throw new Error(`${notebookFile} is not a notebook (JSON): ${(err as Error).message}`);
-  }
+  const notebook = readNotebook(notebookFile);
   const slug = notebook.metadata?.rnn_lessons?.lesson ?? path.basename(notebookFile, ".ipynb");
   const lesson = loadLesson(slug);
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "rnn-grade-"));
@@ -94,8 +101,10 @@ export async function gradeNotebook(
     const log = path.join(work, "checks.jsonl");
     fs.writeFileSync(copy, JSON.stringify(withHiddenTests(notebook, slug, lesson.exercises)));
     fs.writeFileSync(log, "");
+    // The graded copy logs its runs in the scratch folder: the learner's runs/ stay as they were.
+    const runs = path.join(work, "runs");
     const executed = await executeNotebook(copy, path.join(work, "executed.ipynb"), {
-      env: { ...options.env, [gradeLogVariable]: log },
+      env: { [env.runs]: runs, ...options.env, [gradeLogVariable]: log },
       timeoutSeconds: options.timeoutSeconds,
     });
     const results: CheckResult[] = fs.readFileSync(log, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l));

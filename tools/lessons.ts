@@ -6,6 +6,7 @@
 //   ```ts {hidden: "clip"}               hidden tests: in neither edition; `npm run grade` adds them
 // The learner edition replaces each solution region with "// YOUR CODE HERE" and a line that throws
 // "not implemented yet"; the solution edition keeps it (without the markers).
+import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { repoRoot } from "../src/course";
@@ -148,7 +149,7 @@ export function notebookMetadata(slug: string, edition: Edition) {
       name: "typescript",
       version: "5.0.4",
     },
-    rnn_lessons: { lesson: slug, edition, source: `notebooks/lessons/${slug}.md` },
+    rnn_lessons: { lesson: slug, edition, source: `notebooks/lessons/${slug}.md` } as { lesson: string; edition: Edition; source: string; built?: string },
   };
 }
 
@@ -209,23 +210,77 @@ export function loadLesson(slug: string): Lesson {
   return parseLesson(fs.readFileSync(file, "utf8"), path.relative(repoRoot, file));
 }
 
+/** Returns the fingerprint of a notebook's contents, its own `built` field left out. */
+function fingerprint(notebook: { metadata?: { rnn_lessons?: Record<string, unknown> } }): string {
+  const copy = JSON.parse(JSON.stringify(notebook));
+  if (copy.metadata?.rnn_lessons) delete copy.metadata.rnn_lessons.built;
+  return createHash("sha256").update(notebookJson(copy)).digest("hex").slice(0, 16);
+}
+
+/** The edition's notebook text, with the fingerprint of what was built in its metadata. */
+function editionText(lesson: Lesson, edition: Edition): string {
+  const notebook = buildNotebook(lesson, edition);
+  notebook.metadata.rnn_lessons.built = fingerprint(notebook);
+  return notebookJson(notebook);
+}
+
 /**
- * Writes both editions of every lesson (`check`: writes nothing and returns the files that are stale).
+ * True when the notebook file is exactly as `npm run lessons` wrote it: its contents still match the fingerprint in
+ * its metadata. Once a learner edits or runs it and saves, it is theirs, and no rebuild may overwrite it.
  */
-export function buildLessons(options: { check?: boolean } = {}): string[] {
-  const stale: string[] = [];
+export function untouched(file: string): boolean {
+  try {
+    const notebook = JSON.parse(fs.readFileSync(file, "utf8"));
+    return notebook.metadata?.rnn_lessons?.built === fingerprint(notebook);
+  } catch {
+    return false; // unreadable: not ours to overwrite either
+  }
+}
+
+/** Where a learner's edited notebook is kept before a rebuild writes a fresh edition: notebooks/kept/<name>.<time>.ipynb. */
+export function keptCopyPath(target: string, when = new Date()): string {
+  const edition = path.basename(path.dirname(target)) === "solutions" ? "solutions-" : "";
+  const stamp = when.toISOString().replace(/:/g, "-").replace(/\.\d+Z$/, "");
+  return path.join(repoRoot, "notebooks", "kept", `${edition}${path.basename(target, ".ipynb")}.${stamp}.ipynb`);
+}
+
+/** What a build did to one notebook file. */
+export interface BuildChange {
+  /** The notebook, relative to the repository root. */
+  file: string;
+  /** Where the learner's edited copy was moved first, when it had been edited (relative). */
+  kept?: string;
+}
+
+/**
+ * Writes both editions of every lesson that differ from their source. A notebook a learner has edited is moved
+ * to notebooks/kept/ first, never overwritten. `check`: writes nothing. `onlyUntouched`: rebuilds only notebooks
+ * nobody has edited (what npm start does after a course update). Returns the stale notebooks.
+ */
+export function buildLessons(options: { check?: boolean; onlyUntouched?: boolean } = {}): BuildChange[] {
+  const changes: BuildChange[] = [];
   for (const file of lessonFiles()) {
     const lesson = loadLesson(path.basename(file, ".md"));
     for (const edition of ["learner", "solution"] as const) {
       const target = editionPath(lesson.slug, edition);
-      const text = notebookJson(buildNotebook(lesson, edition));
-      if (fs.existsSync(target) && fs.readFileSync(target, "utf8") === text) continue;
-      stale.push(path.relative(repoRoot, target));
+      const text = editionText(lesson, edition);
+      const exists = fs.existsSync(target);
+      if (exists && fs.readFileSync(target, "utf8") === text) continue;
+      const edited = exists && !untouched(target);
+      if (edited && options.onlyUntouched) continue;
+      const change: BuildChange = { file: path.relative(repoRoot, target) };
       if (!options.check) {
+        if (edited) {
+          const kept = keptCopyPath(target);
+          fs.mkdirSync(path.dirname(kept), { recursive: true });
+          fs.renameSync(target, kept);
+          change.kept = path.relative(repoRoot, kept);
+        }
         fs.mkdirSync(path.dirname(target), { recursive: true });
         fs.writeFileSync(target, text);
       }
+      changes.push(change);
     }
   }
-  return stale;
+  return changes;
 }

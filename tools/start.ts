@@ -12,8 +12,9 @@ try {
   console.error(err instanceof MissingTool ? err.message : err);
   process.exit(1);
 }
-const stale = buildLessons({ check: true });
-if (stale.length > 0) console.log(`note: ${stale.join(", ")} differ from their lesson sources (npm run lessons rebuilds them)`);
+// After a course update, refresh the notebooks nobody has edited; an edited notebook is the learner's and stays as it is.
+const updated = buildLessons({ onlyUntouched: true });
+if (updated.length > 0) console.log(`updated from the lesson sources: ${updated.map((c) => c.file).join(", ")}`);
 
 const args = ["-m", "notebook", `--notebook-dir=${path.join(repoRoot, "notebooks")}`, "--ip=127.0.0.1"];
 if (process.getuid?.() === 0) args.push("--allow-root");

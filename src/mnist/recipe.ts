@@ -71,15 +71,15 @@ export interface RecipeEvents {
  */
 export async function trainRecipe(changes: Partial<RecipeSettings> = {}, events: RecipeEvents = {}, out?: string): Promise<{ run: Run; metrics: RecipeMetrics }> {
   const s: RecipeSettings = { ...recipeDefaults, ...definedOnly(changes) };
-  if (!cellTypes.includes(s.cell)) throw new Error(`trainRecipe: cell must be one of ${cellTypes.join(", ")}, got "${s.cell}".`);
+  checkRecipe(s); // bad settings stop here, before a run folder exists
   const backend = await initBackend();
   const started = Date.now();
   const { train: trainAll, validation } = splitValidation(loadMnist("train"), s.validation);
   const train = s.limit === undefined ? trainAll : subset(trainAll, 0, s.limit);
+  const net = buildClassifier({ cell: s.cell, units: s.units, seed: s.seed, dropout: s.dropout });
   const run = startRun("mnist", {
     model: `${s.cell}(${s.units}) → dense(10)`, ...s, trainSize: train.count, validationSize: validation.count, backend: backend.name,
   });
-  const net = buildClassifier({ cell: s.cell, units: s.units, seed: s.seed, dropout: s.dropout });
   const checkpoint = path.join(run.dir, "model");
   const totalBatches = Math.min(s.epochs * Math.ceil(train.count / s.batchSize), s.maxBatches ?? Infinity);
   events.onStart?.({ parameters: net.countParams(), trainSize: train.count, validationSize: validation.count, totalBatches, run });
@@ -117,6 +117,22 @@ export async function trainRecipe(changes: Partial<RecipeSettings> = {}, events:
     for (const file of ["settings.json", "history.csv", "metrics.json"]) fs.copyFileSync(path.join(run.dir, file), path.join(out, file));
   }
   return { run, metrics };
+}
+
+/** Throws a sentence naming the first setting out of its range. */
+function checkRecipe(s: RecipeSettings): void {
+  if (!cellTypes.includes(s.cell)) throw new Error(`trainRecipe: cell must be one of ${cellTypes.join(", ")}, got "${s.cell}".`);
+  const positive: Array<keyof RecipeSettings> = ["units", "epochs", "batchSize", "lr", "lrDecay", "clipNorm", "logEvery", "validation"];
+  for (const name of positive) {
+    const v = s[name] as number;
+    if (!(v > 0)) throw new Error(`trainRecipe: ${name} must be a positive number, got ${v}.`);
+  }
+  if (!(s.shift >= 0)) throw new Error(`trainRecipe: shift must be 0 or more, got ${s.shift}.`);
+  if (!(s.dropout >= 0 && s.dropout < 1)) throw new Error(`trainRecipe: dropout must be in [0, 1), got ${s.dropout}.`);
+  for (const name of ["limit", "maxBatches"] as const) {
+    const v = s[name];
+    if (v !== undefined && !(Number.isInteger(v) && v > 0)) throw new Error(`trainRecipe: ${name} must be a whole number ≥ 1, got ${v}.`);
+  }
 }
 
 /** The entries of `o` whose value is not undefined (so they do not hide a default). */

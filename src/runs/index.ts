@@ -5,7 +5,7 @@ export type { HistoryRow } from "./history-csv";
 export type { RunStatus } from "./run-record";
 export { startRun, Run, timestampId } from "./start-run";
 export type { StartRunOptions } from "./start-run";
-export { listRuns, loadRun } from "./list-runs";
+export { listRuns, loadRun, unreadableRuns } from "./list-runs";
 export type { RunInfo, LoadedRun } from "./list-runs";
 export { differingSettings, runLabel, runLabels } from "./run-labels";
 export { plotRuns, plotRunsFigure, runsFigure } from "./plot-runs";

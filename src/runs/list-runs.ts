@@ -27,12 +27,15 @@ export interface LoadedRun extends RunInfo {
   problems: string[];
 }
 
-/** Returns the info of the run in `dir` (throws an error naming settings.json when it cannot be read). */
+/**
+ * Returns the info of the run in `dir` (throws an error naming settings.json when it cannot be read). Its id is
+ * its folder's name, whatever settings.json says: a renamed or copied folder is a run of its own.
+ */
 function runInfo(dir: string): RunInfo {
   const record = readRecord(dir);
   return {
     lesson: record.lesson,
-    id: record.id,
+    id: path.basename(dir),
     dir,
     startedAt: record.startedAt,
     finishedAt: record.finishedAt,
@@ -43,24 +46,32 @@ function runInfo(dir: string): RunInfo {
 }
 
 /**
- * Returns the runs of `lesson` whose settings equal every value in `where`, oldest first.
- * Folders without a readable settings.json are left out (loadRun on one says why); a lesson with no runs gives [].
+ * Returns the runs of `lesson` whose settings equal every value in `where`, oldest first; a lesson with no runs
+ * gives []. Folders whose settings.json cannot be read are left out: unreadableRuns says which and why.
  */
 export function listRuns(lesson: string, where?: Partial<Settings>): RunInfo[] {
+  const runs = readRuns(lesson).flatMap((r) => ("info" in r && matchesWhere(r.info.settings, where) ? [r.info] : []));
+  return runs.sort((a, b) => compareText(a.startedAt, b.startedAt) || compareText(a.id, b.id));
+}
+
+/** Returns one sentence per run folder of `lesson` that listRuns leaves out because its settings.json cannot be read. */
+export function unreadableRuns(lesson: string): string[] {
+  return readRuns(lesson).flatMap((r) => ("problem" in r ? [r.problem] : []));
+}
+
+/** Every run folder of the lesson (one holding a settings.json), read or with the reason it could not be. */
+function readRuns(lesson: string): Array<{ info: RunInfo } | { problem: string }> {
   const parent = lessonDir(lesson);
   if (!fs.existsSync(parent)) return [];
-  const runs: RunInfo[] = [];
-  for (const entry of fs.readdirSync(parent, { withFileTypes: true })) {
-    if (!entry.isDirectory() || !fs.existsSync(recordFile(path.join(parent, entry.name)))) continue;
-    let info: RunInfo;
-    try {
-      info = runInfo(path.join(parent, entry.name));
-    } catch {
-      continue; // Unreadable settings.json: printing would count as a failure in graded notebooks.
-    }
-    if (matchesWhere(info.settings, where)) runs.push(info);
-  }
-  return runs.sort((a, b) => compareText(a.startedAt, b.startedAt) || compareText(a.id, b.id));
+  return fs.readdirSync(parent, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && fs.existsSync(recordFile(path.join(parent, entry.name))))
+    .map((entry) => {
+      try {
+        return { info: runInfo(path.join(parent, entry.name)) };
+      } catch (err) {
+        return { problem: `${entry.name}: ${(err as Error).message}` };
+      }
+    });
 }
 
 function compareText(a: string, b: string): number {

@@ -1,6 +1,6 @@
 // Overlaying the curves of several runs, one trace per run, named by the settings that differ.
 import { Figure, show } from "../plot/index";
-import { listRuns, LoadedRun, loadRun } from "./list-runs";
+import { listRuns, LoadedRun, loadRun, unreadableRuns } from "./list-runs";
 import { runLabels } from "./run-labels";
 import { Settings } from "./settings";
 
@@ -33,7 +33,7 @@ function plottable(value: number): number | null {
  * settings that differ between the runs. Runs whose history lacks either column are skipped, listed in `skipped`,
  * and named under the title, so the learner sees that a curve is missing and why.
  */
-export function runsFigure(runs: LoadedRun[], opts: PlotRunsOptions): RunsFigure {
+export function runsFigure(runs: LoadedRun[], opts: PlotRunsOptions, unreadable: string[] = []): RunsFigure {
   const x = opts.x ?? "step";
   const drawn = runs.filter((run) => run.columns.includes(opts.metric) && run.columns.includes(x));
   const skipped = runs.filter((run) => !drawn.includes(run)).map((run) => run.id);
@@ -54,6 +54,7 @@ export function runsFigure(runs: LoadedRun[], opts: PlotRunsOptions): RunsFigure
   if (withProblems.length > 0) {
     notes.push(`unreadable rows left out in ${withProblems.join(", ")} (see loadRun(...).problems)`);
   }
+  if (unreadable.length > 0) notes.push(`left out ${unreadable.length} run(s) whose settings.json cannot be read: ${unreadable.map((p) => p.split(":")[0]).join(", ")}`);
   if (notes.length > 0) title += `<br><sub>${notes.join("; ")}</sub>`;
   return {
     figure: {
@@ -93,7 +94,7 @@ export function plotRunsFigure(lesson: string, opts: PlotRunsOptions): Figure {
     throw new Error(`plotRuns: lesson "${lesson}" has no runs${filter}${hint}.`);
   }
   const runs = infos.map((info) => loadRun(lesson, info.id));
-  const result = runsFigure(runs, opts);
+  const result = runsFigure(runs, opts, unreadableRuns(lesson));
   if (result.figure.data.length === 0) {
     const columns = [...new Set(runs.flatMap((run) => run.columns))];
     const x = opts.x ?? "step";

@@ -34,6 +34,12 @@ export interface BigramStep {
 /** The welcome lesson's training settings from the terminal (npm run train -- welcome): lr 5 for 200 steps. */
 export const bigramDefaults = { lr: 5, steps: 200 };
 
+/** Throws a sentence naming the setting unless lr is a positive number and steps a positive whole number. */
+export function checkBigramOptions({ lr, steps }: { lr: number; steps: number }): void {
+  if (!(lr > 0)) throw new Error(`trainBigram: lr must be a positive number, got ${lr}`);
+  if (!Number.isInteger(steps) || steps < 1) throw new Error(`trainBigram: steps must be a positive integer, got ${steps}`);
+}
+
 /**
  * Gradient descent on the logits W (vocab × vocab, starting at 0) for the mean cross-entropy
  * loss = −(1/N) Σ_ij counts[i][j] · log softmax(W[i])[j]; its gradient for row i is
@@ -45,8 +51,7 @@ export function trainBigram(
   options: { lr: number; steps: number; softmaxFn?: (z: number[]) => number[]; onStep?: (s: BigramStep) => void },
 ): number[][] {
   const { lr, steps, softmaxFn = softmax } = options;
-  if (!(lr > 0)) throw new Error(`trainBigram: lr must be a positive number, got ${lr}`);
-  if (!Number.isInteger(steps) || steps < 1) throw new Error(`trainBigram: steps must be a positive integer, got ${steps}`);
+  checkBigramOptions({ lr, steps });
   const size = counts.length;
   const rowTotals = counts.map((row) => row.reduce((a, b) => a + b, 0));
   const pairs = rowTotals.reduce((a, b) => a + b, 0);

@@ -1,6 +1,9 @@
 import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { test } from "node:test";
-import { buildLessons, buildNotebook, lessonFiles, loadLesson, notebookJson, parseLesson } from "../../tools/lessons";
+import { repoRoot } from "../../src/course";
+import { buildLessons, buildNotebook, editionPath, lessonFiles, loadLesson, notebookJson, parseLesson, untouched } from "../../tools/lessons";
 
 const source = [
   "# Title",
@@ -74,4 +77,30 @@ test("every lesson parses and the committed notebooks are what the sources build
   for (const file of lessonFiles()) loadLesson(file.split("/").pop()!.replace(/\.md$/, ""));
   assert.deepEqual(buildLessons({ check: true }), [], "run npm run lessons and commit the notebooks");
   assert.throws(() => loadLesson("99-missing"), /no lesson "99-missing": expected notebooks\/lessons\/99-missing\.md \(lessons: 00-welcome/);
+});
+
+test("a rebuild never overwrites a notebook someone edited: it is moved to notebooks/kept/ first, and npm start leaves it alone", () => {
+  const target = editionPath("00-welcome", "learner");
+  const original = fs.readFileSync(target, "utf8");
+  const keptDir = path.join(repoRoot, "notebooks", "kept");
+  const keptBefore = new Set(fs.existsSync(keptDir) ? fs.readdirSync(keptDir) : []);
+  const edited = JSON.parse(original);
+  edited.cells[0].source = ["my own notes\n"];
+  const mine = JSON.stringify(edited, null, 1) + "\n";
+  try {
+    assert.ok(untouched(target), "as committed, the notebook is the build's");
+    fs.writeFileSync(target, mine);
+    assert.equal(untouched(target), false, "edited, it is the learner's");
+    assert.deepEqual(buildLessons({ onlyUntouched: true }), [], "npm start's refresh skips it");
+    assert.equal(fs.readFileSync(target, "utf8"), mine);
+    const changes = buildLessons();
+    assert.deepEqual(changes.map((c) => c.file), ["notebooks/00-welcome.ipynb"]);
+    assert.match(changes[0].kept!, /^notebooks\/kept\/00-welcome\.\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d\.ipynb$/);
+    assert.equal(fs.readFileSync(path.join(repoRoot, changes[0].kept!), "utf8"), mine, "the learner's copy, byte for byte");
+    assert.equal(fs.readFileSync(target, "utf8"), original, "and a fresh edition in its place");
+  } finally {
+    fs.writeFileSync(target, original);
+    for (const name of fs.existsSync(keptDir) ? fs.readdirSync(keptDir) : []) if (!keptBefore.has(name)) fs.rmSync(path.join(keptDir, name));
+    if (keptBefore.size === 0) fs.rmSync(keptDir, { recursive: true, force: true });
+  }
 });

@@ -15,7 +15,8 @@ import {
   plotRunsFigure,
   runsRoot,
   startRun,
-} from "../../src/runs";
+  unreadableRuns,
+} from "../../src/runs/index";
 
 const repoRoot = path.resolve(__dirname, "..", "..");
 let root = "";
@@ -318,6 +319,23 @@ describe("damaged history.csv", () => {
       ["good"],
     );
     assert.throws(() => loadRun("broken", "bad"), /Cannot read the run record .*bad.settings\.json/);
+    assert.deepEqual(unreadableRuns("broken").map((p) => p.split(":")[0]), ["bad"], "and unreadableRuns names it");
+    const run = startRun("broken", { lr: 1 }, { id: "drawn" });
+    run.log({ step: 1, loss: 2 });
+    const figure = plotRunsFigure("broken", { metric: "loss" });
+    assert.match(String((figure.layout as { title: { text: string } }).title.text), /left out 1 run\(s\) whose settings\.json cannot be read: bad/);
+  });
+
+  test("a renamed or copied run folder is a run of its own, named by its folder", () => {
+    const run = startRun("moved", { lr: 0.5 }, { id: "first" });
+    run.log({ step: 1, loss: 1 });
+    run.finish();
+    fs.renameSync(path.join(root, "moved", "first"), path.join(root, "moved", "renamed"));
+    fs.cpSync(path.join(root, "moved", "renamed"), path.join(root, "moved", "copy"), { recursive: true });
+    assert.deepEqual(listRuns("moved").map((r) => r.id).sort(), ["copy", "renamed"]);
+    assert.equal(loadRun("moved", "renamed").history.length, 1);
+    const figure = plotRunsFigure("moved", { metric: "loss" });
+    assert.deepEqual(figure.data.map((trace) => (trace as { name: string }).name).sort(), ["copy", "renamed"]);
   });
 });
 

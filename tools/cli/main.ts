@@ -19,15 +19,17 @@ const list = (names: string[]) => names.join(", ");
 
 const commands: Record<string, Command> = {
   lessons: {
-    usage: () => "npm run lessons [-- --check]\n  Builds notebooks/NN-slug.ipynb (learner) and notebooks/solutions/NN-slug.ipynb from notebooks/lessons/NN-slug.md.",
+    usage: () => "npm run lessons [-- --check]\n  Builds notebooks/NN-slug.ipynb (learner) and notebooks/solutions/NN-slug.ipynb from notebooks/lessons/NN-slug.md.\n" +
+      "  A notebook someone has edited is moved to notebooks/kept/ first, never overwritten.",
     flags: { check: { type: "boolean", help: "write nothing; fail if a committed notebook is stale" } },
     async run(_positional, flags) {
-      const stale = buildLessons({ check: flags.check === true });
-      if (flags.check && stale.length > 0) {
-        console.error(`stale notebooks (run npm run lessons): ${list(stale)}`);
+      const changes = buildLessons({ check: flags.check === true });
+      if (flags.check && changes.length > 0) {
+        console.error(`stale notebooks (run npm run lessons): ${list(changes.map((c) => c.file))}`);
         return 1;
       }
-      console.log(stale.length === 0 ? "lessons: all notebooks up to date" : `lessons: wrote ${list(stale)}`);
+      console.log(changes.length === 0 ? "lessons: all notebooks up to date" : `lessons: wrote ${list(changes.map((c) => c.file))}`);
+      for (const { file, kept } of changes) if (kept) console.log(`${file} had been edited: your copy is kept as ${kept}`);
       return 0;
     },
   },
@@ -58,11 +60,12 @@ const commands: Record<string, Command> = {
     async run(positional, flags) {
       if (positional.length !== 1) throw new UsageError("give one notebook, e.g. npm run grade notebooks/00-welcome.ipynb");
       const notebook = path.resolve(positional[0]);
+      const { formatReport, gradeNotebook, readNotebook } = await import("../grader");
+      readNotebook(positional[0]); // a missing file, a folder or not a notebook: one sentence, before Jupyter starts
       ensureJupyter();
       installKernel();
       const reportFile = (flags.report as string | undefined) ??
         path.join(repoRoot, "reports", "grades", `${path.basename(notebook, ".ipynb")}.json`);
-      const { formatReport, gradeNotebook } = await import("../grader");
       const report = await gradeNotebook(notebook, { reportFile, timeoutSeconds: flags.timeout as number });
       console.log(formatReport(report));
       console.log(`report: ${path.relative(process.cwd(), reportFile)}`);

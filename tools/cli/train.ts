@@ -5,7 +5,8 @@ import { loadNames } from "../../src/data/names";
 import { lineChart, writeHtmlReport } from "../../src/plot/index";
 import { RandomState } from "../../src/np/random";
 import { loadRun, startRun } from "../../src/runs/index";
-import { bigramCounts, bigramDefaults, sampleBigramName, trainBigram } from "../../src/welcome/index";
+import { displayPath } from "../../src/runs/paths";
+import { bigramCounts, bigramDefaults, checkBigramOptions, sampleBigramName, trainBigram } from "../../src/welcome/index";
 import { FlagSpec, Flags, UsageError } from "./flags";
 import { startProgress } from "./progress";
 import { repoRoot } from "../../src/course";
@@ -14,6 +15,13 @@ export interface Trainer {
   describe: string;
   flags: Record<string, FlagSpec>;
   run(flags: Flags): Promise<void>;
+}
+
+/** Thrown when the loss stops being a finite number: training has diverged. */
+class Diverged extends Error {
+  constructor(readonly step: number, readonly loss: number) {
+    super(`the loss became ${loss} at step ${step}`);
+  }
 }
 
 /** Flags named after a recipe's settings (lrDecay → --lr-decay), with the recipe's defaults. */
@@ -51,21 +59,36 @@ export const trainers: Record<string, Trainer> = {
       lr: { type: "number", default: bigramDefaults.lr, help: "learning rate" },
       steps: { type: "integer", default: bigramDefaults.steps, help: "gradient-descent steps" },
       data: { type: "string", default: "datasets/dinos.txt", help: "names file, one name per line" },
+      "log-every": { type: "integer", default: 1, help: "steps between logged rows (the last step is always logged)" },
     },
     async run(flags) {
       const lr = flags.lr as number;
       const steps = flags.steps as number;
+      const logEvery = flags["log-every"] as number;
+      // Bad settings stop here, before a run folder exists.
+      checkBigramOptions({ lr, steps });
+      if (!(logEvery >= 1)) throw new UsageError(`--log-every must be 1 or more, got ${logEvery}`);
       const data = loadNames(path.resolve(repoRoot, flags.data as string));
       const run = startRun("welcome", { model: "bigram", lr, steps, data: flags.data as string });
       const progress = startProgress("welcome", steps);
-      const W = trainBigram(bigramCounts(data.names, data.charToIx), {
-        lr,
-        steps,
-        onStep: ({ step, loss }) => {
-          run.log({ step, loss });
-          progress.update(step, { loss });
-        },
-      });
+      let W: number[][];
+      try {
+        W = trainBigram(bigramCounts(data.names, data.charToIx), {
+          lr,
+          steps,
+          onStep: ({ step, loss }) => {
+            if (step % logEvery === 0 || step === steps || !Number.isFinite(loss)) run.log({ step, loss });
+            if (!Number.isFinite(loss)) throw new Diverged(step, loss);
+            progress.update(step, { loss });
+          },
+        });
+      } catch (err) {
+        progress.stop();
+        if (!(err instanceof Diverged)) throw err;
+        run.finish({ divergedAtStep: err.step });
+        throw new Error(`Training diverged: the loss became ${err.loss} at step ${err.step} with --lr ${lr}; try a smaller --lr ` +
+          `(the default is ${bigramDefaults.lr}). The run's rows are in ${displayPath(path.join(run.dir, "history.csv"))}.`);
+      }
       progress.stop();
       run.finish();
       const rng = new RandomState(0);
