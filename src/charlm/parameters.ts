@@ -75,9 +75,11 @@ export function checkParameters(fn: string, parameters: Parameters): Sizes {
       throw new Error(`${fn}: parameters.${name} must be an np array, got ${describe(parameters[name])}`);
     }
   }
-  const nA = parameters.Waa.shape[0];
-  const nX = parameters.Wax.shape[1];
-  const nY = parameters.Wya.shape[0];
+  // Each size is read where most parameters agree on it, so the one array of a wrong shape is the one named.
+  const { Wax, Waa, Wya, b, by } = parameters;
+  const nA = mostCommon([Waa.shape[0], Wax.shape[0], Waa.shape[1], Wya.shape[1], b.shape[0]]);
+  const nX = Wax.shape[1];
+  const nY = mostCommon([Wya.shape[0], by.shape[0]]);
   const expected = { Wax: [nA, nX], Waa: [nA, nA], Wya: [nY, nA], b: [nA, 1], by: [nY, 1] };
   for (const name of parameterNames) {
     const shape = parameters[name].shape;
@@ -90,6 +92,12 @@ export function checkParameters(fn: string, parameters: Parameters): Sizes {
     }
   }
   return { nA, nX, nY };
+}
+
+/** Returns the value that occurs most often (the first of those tied). */
+function mostCommon(values: number[]): number {
+  const count = (v: number) => values.filter((w) => w === v).length;
+  return values.reduce((best, v) => (count(v) > count(best) ? v : best), values[0]);
 }
 
 /** Checks that each gradient has its parameter's shape; `fn` names the caller. */

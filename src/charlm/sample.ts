@@ -19,7 +19,11 @@ export function sample(parameters: Parameters, charToIx: Map<string, number>, se
     throw new Error(`sample: charToIx must be a Map from characters to indices that holds "\\n", got ${charToIx instanceof Map ? `a Map of ${charToIx.size} characters without "\\n"` : typeof charToIx}`);
   }
   if (!Number.isInteger(seed) || seed < 0) throw new Error(`sample: seed must be an integer >= 0, got ${seed}`);
+  if (charToIx.size !== nY) {
+    throw new Error(`sample: the vocabulary has ${charToIx.size} characters but the model gives ${nY} probabilities (Wya has ${nY} rows): use the charToIx the model was trained with`);
+  }
   const newline = charToIx.get("\n")!;
+  if (!(Number.isInteger(newline) && newline >= 0 && newline < nY)) throw new Error(`sample: charToIx gives "\\n" the index ${newline}, outside 0..${nY - 1}`);
   let aPrev = new Float64Array(nA);
   let a = new Float64Array(nA);
   const y = new NDArray(new Float64Array(nY), [nY]);

@@ -114,6 +114,9 @@ function makeSet(where: string, images: Uint8Array, labels: Uint8Array, count: n
  */
 export function loadMnist(split: "train" | "test", opts: { dir?: string; limit?: number } = {}): MnistSet {
   if (split !== "train" && split !== "test") throw new Error(`loadMnist: split must be "train" or "test", got ${JSON.stringify(split)}.`);
+  if (opts.limit !== undefined && !(Number.isInteger(opts.limit) && opts.limit >= 1)) {
+    throw new Error(`loadMnist: limit must be a whole number of digits ≥ 1, got ${opts.limit}.`);
+  }
   const dir = opts.dir ?? mnistDir;
   const prefix = split === "train" ? "train" : "t10k";
   const imagesFile = path.join(dir, `${prefix}-images-idx3-ubyte.gz`);

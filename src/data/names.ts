@@ -28,7 +28,9 @@ export function loadNames(file: string, vocabulary?: string[]): NameList {
     throw new Error(`loadNames: ${file} is not UTF-8 text`);
   }
   // A byte-order mark (some Windows editors write one) is not part of the first name.
-  const text = raw.replace(/^\ufeff/, "").replace(/\r\n/g, "\n").toLowerCase();
+  // Line ends of any system (\r\n, a lone \r) become \n; accents typed as a letter plus a combining mark become
+  // the one composed character (NFC), so "é" is one vocabulary entry however it was typed.
+  const text = raw.replace(/^\ufeff/, "").replace(/\r\n?/g, "\n").normalize("NFC").toLowerCase();
   const names = text.split("\n").map((line) => line.trim()).filter((line) => line.length > 0);
   if (names.length === 0) throw new Error(`loadNames: ${file} is empty: expected one name per line`);
   if (vocabulary) {

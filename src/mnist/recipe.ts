@@ -62,6 +62,8 @@ export interface RecipeEvents {
   onStart?(info: { parameters: number; trainSize: number; validationSize: number; totalBatches: number; run: Run }): void;
   onBatch?(step: number, loss: number): void;
   onEpoch?(epoch: number, row: LogRow, saved: boolean): void;
+  /** Asked after each batch: true stops the training there (as an interrupt does), and the recipe finishes its run. */
+  shouldStop?(): boolean;
 }
 
 /**
@@ -86,7 +88,7 @@ export async function trainRecipe(changes: Partial<RecipeSettings> = {}, events:
   let best = { valAccuracy: -1, epoch: 0 };
   const result = await trainClassifier(net, train, validation, {
     epochs: s.epochs, batchSize: s.batchSize, lr: s.lr, lrDecay: s.lrDecay, clipNorm: s.clipNorm, seed: s.seed, shift: s.shift,
-    maxBatches: s.maxBatches, logEvery: s.logEvery, run, onBatch: events.onBatch,
+    maxBatches: s.maxBatches, logEvery: s.logEvery, run, onBatch: events.onBatch, shouldStop: events.shouldStop,
     onEpoch: async (epoch, row) => {
       const saved = row.valAccuracy > best.valAccuracy;
       if (saved) {

@@ -2,6 +2,9 @@
 import type { MnistSet } from "../data/mnist";
 import { liveFigure, LiveFigure } from "../plot/index";
 import type { Run } from "../runs/index";
+import * as path from "path";
+import { onInterrupt } from "../interrupt";
+import { displayPath } from "../runs/paths";
 import { tf } from "../tf/backend";
 import { clipByGlobalNorm } from "../tf/clip";
 import { accuracy, crossEntropy, evaluate } from "./model";
@@ -83,8 +86,7 @@ export async function trainClassifier(model: tf.LayersModel, train: MnistSet, va
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const curves = opts.plot === undefined ? null : liveCurves(opts.plot);
   let interrupted = false;
-  const onInterrupt = () => (interrupted = true);
-  process.on("SIGINT", onInterrupt);
+  const stopListening = onInterrupt(() => (interrupted = true));
   const result: TrainResult = { rows: [], batches: 0, samples: 0, seconds: 0, samplesPerSecond: 0, stopped: false };
   let sumLoss = 0;
   let sumCorrect = 0;
@@ -110,6 +112,8 @@ export async function trainClassifier(model: tf.LayersModel, train: MnistSet, va
     return row;
   };
   try {
+    // Out of the cell's synchronous part before the first batch: there, an interrupt would end the cell at once.
+    await new Promise((resolve) => setImmediate(resolve));
     training: for (let epoch = 0; epoch < opts.epochs; epoch++) {
       const currentLr = lr * lrDecay ** epoch;
       (optimizer as unknown as { learningRate: number }).learningRate = currentLr;
@@ -141,11 +145,15 @@ export async function trainClassifier(model: tf.LayersModel, train: MnistSet, va
       }
     }
   } finally {
-    process.removeListener("SIGINT", onInterrupt);
+    stopListening();
     optimizer.dispose();
     curves?.flush();
   }
   result.samplesPerSecond = result.samples / Math.max(result.seconds, 1e-9);
+  if (result.stopped) {
+    const where = opts.run ? ` in ${displayPath(path.join(opts.run.dir, "history.csv"))}` : "";
+    console.log(`${interrupted ? "Interrupted" : "Stopped"}: training stopped after batch ${result.batches}; its ${result.rows.length} logged rows are kept${where}.`);
+  }
   return result;
 }
 

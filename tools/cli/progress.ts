@@ -13,7 +13,7 @@ export function startProgress(label: string, total: number): Progress {
     Object.entries(values).map(([k, v]) => `${k} ${Number.isInteger(v) ? v : v.toFixed(4)}`).join("  ");
   if (process.stdout.isTTY) {
     const bar = new cliProgress.SingleBar(
-      { format: `${label} [{bar}] {value}/{total} {percentage}% eta {eta_formatted}  {values}`, hideCursor: true },
+      { format: `${label} [{bar}] {value}/{total} {percentage}% eta {eta_formatted}  {values}`, hideCursor: false },
       cliProgress.Presets.shades_classic,
     );
     bar.start(total, 0, { values: "" });

@@ -6,6 +6,7 @@ import { lineChart, writeHtmlReport } from "../../src/plot/index";
 import { RandomState } from "../../src/np/random";
 import { loadRun, startRun } from "../../src/runs/index";
 import { displayPath } from "../../src/runs/paths";
+import { onInterrupt } from "../../src/interrupt";
 import { bigramCounts, bigramDefaults, checkBigramOptions, sampleBigramName, trainBigram } from "../../src/welcome/index";
 import { FlagSpec, Flags, UsageError } from "./flags";
 import { startProgress } from "./progress";
@@ -130,7 +131,12 @@ export const trainers: Record<string, Trainer> = {
       if (!cellTypes.includes(changes.cell as never)) throw new UsageError(`--cell must be one of ${cellTypes.join(", ")}, got "${changes.cell}"`);
       let progress: ReturnType<typeof startProgress> | undefined;
       let smoothed = NaN;
+      // From here on, Ctrl-C or SIGTERM (also while the digits load) stops the training after its batch, and the
+      // recipe still saves the checkpoint, measures it and writes metrics.json. A second Ctrl-C quits at once.
+      let stopRequested = false;
+      const stopListening = onInterrupt(() => (stopRequested = true));
       const { run, metrics } = await trainRecipe(changes, {
+        shouldStop: () => stopRequested,
         onStart: ({ parameters, trainSize, validationSize, totalBatches, run }) => {
           console.log(`${parameters} parameters; ${trainSize} training and ${validationSize} validation digits; run ${run.id}`);
           progress = startProgress("mnist", totalBatches);
@@ -144,8 +150,9 @@ export const trainers: Record<string, Trainer> = {
           console.log(`epoch ${epoch}: loss ${row.loss.toFixed(4)}, accuracy ${row.accuracy.toFixed(4)}, validation ${row.valAccuracy.toFixed(4)}` +
             `, ${row.seconds.toFixed(0)} s training${saved ? " (best so far: saved)" : ""}`);
         },
-      }, out === undefined ? undefined : path.resolve(repoRoot, out as string));
+      }, out === undefined ? undefined : path.resolve(repoRoot, out as string)).finally(stopListening);
       progress?.stop();
+      if (metrics.stopped) console.log(`The best checkpoint so far${metrics.bestEpoch ? ` (epoch ${metrics.bestEpoch})` : ""} is kept and measured below; metrics.json says the run stopped early.`);
       console.log(`test accuracy ${(100 * metrics.testAccuracy).toFixed(2)}% (best epoch ${metrics.bestEpoch} of ${metrics.epochs}), ` +
         `${metrics.samplesPerSecond.toFixed(0)} samples/s, ${metrics.secondsPerEpoch.toFixed(0)} s per epoch, ${(metrics.wallSeconds / 60).toFixed(1)} min in all`);
       if (out !== undefined) console.log(`model copied to ${out}`);

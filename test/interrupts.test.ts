@@ -1,0 +1,115 @@
+// Interrupts as a learner makes them: ■ in Jupyter (jupyter_client's interrupt_kernel, a real SIGINT to the
+// course kernel) and Ctrl-C or `kill` on `npm run train` (real signals to the process group or to npm).
+// Nothing is lost: the kernel and its variables live on, a training loop stops after its batch and keeps its
+// rows, the CLI finishes its run (checkpoint, metrics.json), and each says so in one sentence.
+import assert from "node:assert/strict";
+import { spawn, spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { before, test } from "node:test";
+import { jupyterPython, repoRoot } from "../src/course";
+import { listRuns, loadRun } from "../src/runs/index";
+import { installKernel, jupyterEnv } from "../tools/setup";
+
+const work = fs.mkdtempSync(path.join(os.tmpdir(), "rnn-interrupts-"));
+const runs = path.join(work, "runs");
+process.env.RNN_LESSONS_RUNS = runs;
+
+interface StepResult { status: string | null; stdout: string; stderr: string; errors: string[]; alive: boolean }
+
+/** Runs cells in a fresh course kernel through jupyter_client, interrupting where a step says so. */
+function kernelSession(steps: Array<{ code: string; interrupt_after?: number; timeout?: number; settle?: number }>): { steps: StepResult[]; alive_at_end: boolean } {
+  const file = path.join(work, `steps-${Date.now()}.json`);
+  fs.writeFileSync(file, JSON.stringify(steps));
+  const run = spawnSync(jupyterPython, [path.join(repoRoot, "test", "kernel_session.py"), file], {
+    cwd: repoRoot, env: jupyterEnv({ RNN_LESSONS_RUNS: runs, RNN_LESSONS_QUICK: "1" }), encoding: "utf8", timeout: 300_000,
+  });
+  assert.equal(run.status, 0, run.stderr);
+  return JSON.parse(run.stdout);
+}
+
+before(() => installKernel());
+
+test("■ during an await, after the cell added a SIGINT listener, keeps the kernel and its variables, with one line", () => {
+  const session = kernelSession([
+    { code: "let x = 42; x" },
+    { code: 'process.on("SIGINT", () => {}); await new Promise((r) => setTimeout(r, 20000));', interrupt_after: 3, settle: 1 },
+    { code: "x + 1" },
+    { code: "await new Promise((r) => setTimeout(r, 20000));", interrupt_after: 3 },
+  ]);
+  assert.ok(session.alive_at_end, "the kernel survived both interrupts");
+  const [, interrupted, after, again] = session.steps;
+  assert.equal(interrupted.status, "error");
+  assert.equal(interrupted.stderr.trim(), "Interrupted: the cell was stopped; the kernel and its variables are kept.");
+  assert.equal(after.status, "ok");
+  assert.equal(again.stderr.trim(), "Interrupted: the cell was stopped; the kernel and its variables are kept.");
+});
+
+test("■ during lesson 2's training stops it after the batch: the cell ends with one sentence, the rows and the model are kept", () => {
+  const session = kernelSession([
+    {
+      code: [
+        'import * as mnist from "./src/mnist/index";',
+        'import { initBackend } from "./src/tf/backend";',
+        'import { startRun } from "./src/runs/index";',
+        "await initBackend();",
+        'const { train, validation } = mnist.splitValidation(mnist.loadMnist("train", { limit: 6000 }), 500);',
+        "const model = mnist.buildClassifier({ units: 32 });",
+        "const trainingRun = startRun(\"mnist\", { experiment: \"interrupt\" });",
+        "0",
+      ].join("\n"),
+      timeout: 180,
+    },
+    { code: "const result = await mnist.trainClassifier(model, train, validation, { epochs: 50, batchSize: 64, logEvery: 5, run: trainingRun });", interrupt_after: 12, timeout: 180 },
+    { code: "[result.stopped, result.rows.length, model.countParams()]" },
+  ]);
+  assert.ok(session.alive_at_end);
+  const [, training, after] = session.steps;
+  assert.equal(training.status, "ok", training.stderr);
+  assert.deepEqual(training.errors, []);
+  assert.match(training.stdout, /^Interrupted: training stopped after batch \d+; its \d+ logged rows are kept in \S+history\.csv\.$/m);
+  assert.equal(after.status, "ok");
+  const [run] = listRuns("mnist", { experiment: "interrupt" });
+  const rows = loadRun("mnist", run.id).history.length;
+  assert.ok(rows >= 1, "rows were logged before the interrupt");
+  assert.match(training.stdout, new RegExp(`its ${rows} logged rows are kept`));
+});
+
+/** Starts `npm run train -- mnist` on small settings in its own process group; resolves when it exits. */
+function npmTrain(args: string[], signal: { to: "group" | "npm"; name: NodeJS.Signals; afterOutput: RegExp }) {
+  const child = spawn("npm", ["run", "--silent", "train", "--", "mnist", ...args], {
+    cwd: repoRoot, env: { ...process.env, RNN_LESSONS_RUNS: runs }, detached: true, stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  let sent = false;
+  child.stdout.on("data", (chunk) => {
+    stdout += chunk;
+    if (!sent && signal.afterOutput.test(stdout)) {
+      sent = true;
+      process.kill(signal.to === "group" ? -child.pid! : child.pid!, signal.name);
+    }
+  });
+  child.stderr.on("data", (chunk) => (stderr += chunk));
+  return new Promise<{ code: number | null; stdout: string; stderr: string; pid: number }>((resolve) =>
+    child.on("close", (code) => resolve({ code, stdout, stderr, pid: child.pid! })));
+}
+
+for (const [label, signal] of [["Ctrl-C (SIGINT to the process group)", { to: "group", name: "SIGINT" }], ["kill (SIGTERM to npm)", { to: "npm", name: "SIGTERM" }]] as const) {
+  test(`${label} on npm run train -- mnist: the trainer finishes its batch, saves the checkpoint, writes metrics.json that says it stopped`, async () => {
+    const before = new Set(listRuns("mnist").map((r) => r.id));
+    const result = await npmTrain(["--limit", "3000", "--validation", "500", "--units", "16", "--batch-size", "32", "--epochs", "20", "--log-every", "10"],
+      { ...signal, afterOutput: /parameters; .* run / });
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /(Interrupted|Stopped): training stopped after batch \d+; its \d+ logged rows are kept/);
+    const run = listRuns("mnist").find((r) => !before.has(r.id))!;
+    assert.equal(run.status, "finished");
+    const metrics = JSON.parse(fs.readFileSync(path.join(run.dir, "metrics.json"), "utf8"));
+    assert.equal(metrics.stopped, true);
+    assert.ok(metrics.testAccuracy > 0.1, "the checkpoint loads and is evaluated on the test digits");
+    assert.ok(fs.existsSync(path.join(run.dir, "model", "weights.bin")));
+    const orphans = spawnSync("pgrep", ["-f", `tools/cli/main.ts train -- mnist|tools/cli/main.ts train mnist`], { encoding: "utf8" }).stdout.trim();
+    assert.equal(orphans, "", "no trainer left running");
+  });
+}
