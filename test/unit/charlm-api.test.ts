@@ -26,6 +26,9 @@ describe("errors name the function, the argument and the shapes", () => {
     p.Waa = np.zeros([4, 5]);
     assert.throws(() => charlm.rnnForward([null, 1], [1, 0], np.zeros([4, 1]), p), /rnnForward: parameters\.Waa has shape \(4, 5\), expected \(4, 4\)/);
     assert.throws(() => charlm.initializeParameters(0, 27, 27), /initializeParameters: nA must be a positive integer, got 0/);
+    const q = small(1);
+    q.Waa = np.zeros([5, 4]); // the wrong one is Waa, whichever dimension: it is named, not Wax
+    assert.throws(() => charlm.rnnForward([null, 1], [1, 0], np.zeros([4, 1]), q), /rnnForward: parameters\.Waa has shape \(5, 4\), expected \(4, 4\)/);
   });
 
   test("sequences and columns", () => {
@@ -41,6 +44,9 @@ describe("errors name the function, the argument and the shapes", () => {
     assert.throws(() => charlm.clip(g, 5), /clip: gradients\.dby must be an np array, got undefined/);
     assert.throws(() => charlm.clip({ ...g, dby: np.zeros([3, 1]) }, -1), /clip: maxValue must be a number >= 0, got -1/);
     assert.throws(() => charlm.sample(small(3), new Map([["a", 0]]), 0), /sample: charToIx must be a Map .* without "\\n"/);
+    const four = new Map([["\n", 0], ["a", 1], ["b", 2], ["c", 3]]);
+    assert.throws(() => charlm.sample(small(3), four, 0), /sample: the vocabulary has 4 characters but the model gives 3 probabilities \(Wya has 3 rows\)/);
+    assert.throws(() => charlm.sample(small(3), new Map([["a", 0], ["b", 1], ["\n", 7]]), 0), /sample: charToIx gives "\\n" the index 7, outside 0\.\.2/);
     assert.throws(() => charlm.model(["t-rex"], dinos.ixToChar, dinos.charToIx, { numIterations: 1, print: false }), /model: the name "t-rex" has the character "-", which is not in the vocabulary/);
     assert.throws(() => charlm.model(dinos.names, dinos.ixToChar, dinos.charToIx, { update: "adam" as "sgd" }), /model: update must be "sgd" or "adagrad", got "adam"/);
     assert.throws(() => charlm.model([], dinos.ixToChar, dinos.charToIx), /model: data must be a non-empty array of names/);
@@ -118,6 +124,13 @@ describe("loadNames on the files a learner may give", () => {
     const list = loadNames(write("good.txt", "\ufeffIo\r\nEuropa\r\n\r\n  Ganymede \r\n"), dinos.chars);
     assert.deepEqual(list.names, ["io", "europa", "ganymede"]);
     assert.deepEqual(list.ixToChar, dinos.chars);
+  });
+
+  test("old Mac line ends (CR alone) split names; an accent typed as letter + combining mark is one character", () => {
+    assert.deepEqual(loadNames(write("cr.txt", "Io\rEuropa\rCallisto\r")).names, ["io", "europa", "callisto"]);
+    const decomposed = loadNames(write("nfd.txt", "Zoe\u0301\nZo\u00e9\n"));
+    assert.deepEqual(decomposed.names, ["zo\u00e9", "zo\u00e9"]);
+    assert.ok(!decomposed.chars.includes("\u0301"), "no combining mark in the vocabulary");
   });
 
   test("missing, a folder, empty, binary, not UTF-8, a character outside the vocabulary", () => {

@@ -42,6 +42,9 @@ test("the official training set: 60,000 digits, the published label histogram; l
   const first = mnist.loadMnist("train", { limit: 3 });
   assert.equal(first.count, 3);
   assert.deepEqual(Array.from(first.labels), Array.from(train.labels.subarray(0, 3)));
+  for (const limit of [2.5, NaN, -5, 0]) {
+    assert.throws(() => mnist.loadMnist("test", { limit }), new RegExp(`loadMnist: limit must be a whole number of digits ≥ 1, got ${limit}\\.`));
+  }
 });
 
 test("splitValidation keeps the last digits apart; subset and pick take views and copies", () => {
