@@ -1,0 +1,271 @@
+// Writing a poem with constrained decoding: the model proposes the next symbol's probabilities, the rules of the
+// poem mask them, and the draw happens among what is left. Form, heads and rhyme are therefore guaranteed by
+// construction, whatever the model has learned, instead of filtering poems afterwards; the model only chooses among
+// legal symbols. What the masks forbid, always: padding, the start token, the unknown symbol, anything that is not a
+// Han character or punctuation (letters, spaces, □, {…}), and the end token anywhere but a legal place. What they
+// fix, when asked:
+//   - free poem (form "free"): punctuation never first nor after punctuation, the end only after 。？！, and at most
+//     maxLength characters (the cap closes the sentence with 。？！, then the end token): it always ends;
+//   - regular form (a name, or "regular" to let the model choose 5 or 7 characters and 4 or 8 lines): lineLength Han
+//     characters per line, then ，after odd lines and 。after even ones, the end token right after the last line;
+//   - acrostic (heads, 藏头诗): line i starts with heads[i], 4 or 8 heads, in any regular form;
+//   - rhyme: the last character of each even line after the first shares a rhyme class (rhyme.ts) with all earlier
+//     even-line ends and is not one of them. That set always holds a character (the first even line's end rhymes
+//     with itself); when the model gives no weight to any of its characters, an earlier rhyme character may repeat,
+//     and if the model gives no weight to those either, the draw is uniform among the rhyming characters: the rhyme
+//     is never dropped.
+// The model is anything that gives the next symbol's probabilities after feeding one: CharGenerator (src/tf/generate.ts,
+// reset() then step()), or a plain function (a fake model in the tests).
+import type { PoemVocab } from "../data/poems";
+import { sampleIndex, seededRandom } from "../tf/generate";
+import { formByName, isHan, lineEndOf, lineEnds, sentenceEnds } from "./forms";
+import type { Form, FormName } from "./forms";
+import { rhymeClasses } from "./rhyme";
+import type { RhymeClass } from "./rhyme";
+
+/** The probabilities [vocabSize] of the symbol after prevIndex, once prevIndex is fed (the model keeps its own state). */
+export type NextDistribution = (prevIndex: number) => ArrayLike<number>;
+
+/** A stateful model that starts afresh on reset() and returns the next symbol's probabilities from step(index): CharGenerator is one. */
+export interface StepModel {
+  reset(): void;
+  step(index: number): ArrayLike<number>;
+}
+
+/** What generatePoem writes with: a NextDistribution, or a StepModel (reset before each poem). */
+export type PoemModel = NextDistribution | StepModel;
+
+/** Options of generatePoem. */
+export interface PoemOptions {
+  /** The poem's first character (default: the model chooses). */
+  first?: string;
+  /** "free" (no form), "regular" (any of the four forms, chosen by the model), or a form's name. Default "free", or "regular" with heads or rhyme. */
+  form?: FormName | "regular" | "free";
+  /** Acrostic (藏头诗): the first character of each line, 4 or 8 of them (a string or an array of characters). */
+  heads?: string | readonly string[];
+  /** Make the even lines rhyme (needs a regular form). Default false. */
+  rhyme?: boolean;
+  /** Softmax temperature applied to the model's probabilities: p^(1/T), renormalised over the allowed symbols (default 1). */
+  temperature?: number;
+  /** Seed of the draws: the same seed, model and options give the same poem. Default: Math.random. */
+  seed?: number;
+  /** A uniform random number in [0, 1), instead of seed. */
+  random?: () => number;
+  /** Most characters of a free poem, punctuation included (default 79, the longest poem kept by processPoems). */
+  maxLength?: number;
+}
+
+/** A generated poem. */
+export interface GeneratedPoem {
+  /** The poem, punctuation included, without start and end tokens. */
+  text: string;
+  /** Its symbols' indices in the vocabulary. */
+  indices: number[];
+  /** The regular form it was written in (null for a free poem). */
+  form: Form | null;
+  /** True when the end token was the only symbol allowed (after the form's last line, or at the cap), false when the model chose to end. */
+  forcedEnd: boolean;
+  /** Draws where the model gave no weight to any allowed symbol, so the choice was uniform among them (a sign of an untrained or very sharp model). */
+  uniformDraws: number;
+}
+
+/** Indices of a vocabulary's symbols by kind, and the rhyme classes of its Han characters. */
+interface VocabIndex {
+  han: number[];
+  rhymeClasses: (readonly RhymeClass[])[];
+  punctuation: number[];
+  sentenceEnds: number[];
+}
+
+const indexCache = new WeakMap<PoemVocab, VocabIndex>();
+
+/** Returns the vocabulary's Han characters, punctuation and sentence ends as index lists (computed once per vocabulary). */
+function indexOf(vocab: PoemVocab): VocabIndex {
+  let found = indexCache.get(vocab);
+  if (!found) {
+    const han: number[] = [];
+    const punctuation: number[] = [];
+    const ends: number[] = [];
+    const classes: (readonly RhymeClass[])[] = [];
+    vocab.ixToChar.forEach((c, i) => {
+      if (i === vocab.pad || i === vocab.start || i === vocab.end || i === vocab.unknown) return;
+      if (isHan(c)) {
+        han.push(i);
+        classes[i] = rhymeClasses(c);
+      } else if (lineEnds.includes(c)) {
+        punctuation.push(i);
+        if (sentenceEnds.includes(c)) ends.push(i);
+      }
+    });
+    found = { han, rhymeClasses: classes, punctuation, sentenceEnds: ends };
+    indexCache.set(vocab, found);
+  }
+  return found;
+}
+
+/** Returns the index of a character the poem needs, or throws a sentence naming the character and its role. */
+function needChar(vocab: PoemVocab, char: string, role: string): number {
+  if (Array.from(char).length !== 1) throw new Error(`${role} must be one character, got ${JSON.stringify(char)}.`);
+  const ix = vocab.charToIx.get(char);
+  if (ix === undefined || ix === vocab.start || ix === vocab.end || ix === vocab.unknown) {
+    throw new Error(`${role} ${JSON.stringify(char)} is not in the vocabulary (${vocab.chars.length} characters): choose a character the model knows.`);
+  }
+  if (!isHan(char)) throw new Error(`${role} ${JSON.stringify(char)} is not a Han character: a line starts with a character, not punctuation or a letter.`);
+  return ix;
+}
+
+/** Returns one of `allowed` drawn in proportion to p^(1/T); uniform when the model gives them no weight. Counts the uniform draws in `stats`. */
+function pick(p: ArrayLike<number>, allowed: readonly number[], temperature: number, random: () => number, stats: { uniformDraws: number }): number {
+  if (allowed.length === 1) return allowed[0];
+  let max = 0;
+  for (const i of allowed) if (p[i] > max) max = p[i]; // NaN and negative values count as no weight
+  const weights = new Float64Array(allowed.length);
+  if (max > 0 && Number.isFinite(max)) {
+    for (let k = 0; k < allowed.length; k++) {
+      const v = p[allowed[k]];
+      weights[k] = v > 0 ? Math.pow(v / max, 1 / temperature) : 0;
+    }
+  } else {
+    stats.uniformDraws++;
+    weights.fill(1);
+  }
+  return allowed[sampleIndex(weights, random)];
+}
+
+/** Returns the total weight the model gives to `allowed`. */
+function mass(p: ArrayLike<number>, allowed: readonly number[]): number {
+  let total = 0;
+  for (const i of allowed) if (p[i] > 0) total += p[i];
+  return total;
+}
+
+/**
+ * Returns a poem written by `model` under the masks of `options` (see the file's header): free, in a regular form, as an
+ * acrostic, rhyming. Always ends. Throws a sentence naming the character for a first character or head the
+ * vocabulary lacks, and for options that contradict each other.
+ */
+export function generatePoem(model: PoemModel, vocab: PoemVocab, options: PoemOptions = {}): GeneratedPoem {
+  const temperature = options.temperature ?? 1;
+  if (!(temperature > 0 && Number.isFinite(temperature))) throw new Error(`temperature must be a number above 0, got ${temperature}.`);
+  const random = options.random ?? (options.seed !== undefined ? seededRandom(options.seed) : Math.random);
+  const heads = options.heads === undefined ? undefined : typeof options.heads === "string" ? Array.from(options.heads) : [...options.heads];
+  const rhyme = options.rhyme ?? false;
+  const formOption = options.form ?? (heads || rhyme ? "regular" : "free");
+  const index = indexOf(vocab);
+  if (index.han.length === 0) throw new Error("The vocabulary has no Han character: a poem needs characters to write.");
+
+  let fixed: Form | null = null;
+  if (formOption !== "free" && formOption !== "regular") fixed = formByName(formOption);
+  const free = formOption === "free";
+  if (free && heads) throw new Error(`An acrostic (heads ${JSON.stringify(heads.join(""))}) needs a regular form, not form "free": use "regular" or a form's name.`);
+  if (free && rhyme) throw new Error('rhyme: true needs a regular form (its even lines), not form "free": use "regular" or a form\'s name.');
+  let headIx: number[] | undefined;
+  if (heads) {
+    if (heads.length !== 4 && heads.length !== 8) throw new Error(`An acrostic takes 4 or 8 heads (one per line), got ${heads.length}: ${JSON.stringify(heads.join(""))}.`);
+    if (fixed && fixed.lines !== heads.length) throw new Error(`${fixed.name} has ${fixed.lines} lines, but ${heads.length} heads were given (${heads.join("")}).`);
+    headIx = heads.map((h, i) => needChar(vocab, h, `The head character of line ${i + 1}`));
+  }
+  let firstIx = options.first === undefined ? undefined : needChar(vocab, options.first, "The first character");
+  if (headIx && firstIx !== undefined && firstIx !== headIx[0]) throw new Error(`The first character ${JSON.stringify(options.first)} differs from the first head ${JSON.stringify(heads![0])}: give one of them.`);
+  if (headIx) firstIx = headIx[0];
+  const comma = vocab.charToIx.get("，");
+  const period = vocab.charToIx.get("。");
+  if (!free && (comma === undefined || period === undefined)) throw new Error(`A regular form needs ，and 。, and the vocabulary lacks ${comma === undefined ? "，" : "。"}.`);
+  const maxLength = options.maxLength ?? 79;
+  if (free && !(Number.isInteger(maxLength) && maxLength >= 2)) throw new Error(`maxLength must be a whole number ≥ 2 (a character and its 。), got ${maxLength}.`);
+  if (free && index.sentenceEnds.length === 0) throw new Error("A free poem ends after 。, ？ or ！, and the vocabulary has none of them.");
+
+  const next: NextDistribution = typeof model === "function" ? model : (ix) => model.step(ix);
+  if (typeof model !== "function") model.reset();
+  const step = (ix: number): ArrayLike<number> => {
+    const p = next(ix);
+    if (p.length !== vocab.vocabSize) throw new Error(`The model gives ${p.length} probabilities, but the vocabulary has ${vocab.vocabSize} symbols: they must be the same model and vocabulary.`);
+    return p;
+  };
+
+  const stats = { uniformDraws: 0 };
+  const out: number[] = [];
+  let forcedEnd = false;
+  let p = step(vocab.start);
+  // The state of a regular poem: line and characters in it; the line length and line count once known.
+  let line = 0;
+  let inLine = 0;
+  let lineLength: number | null = fixed ? fixed.lineLength : null;
+  let lines: number | null = fixed ? fixed.lines : headIx ? headIx.length : null;
+  let rhymeSet: RhymeClass[] | null = null;
+  const rhymeUsed: number[] = [];
+  const rhymeStarts = rhyme ? index.han.filter((i) => (index.rhymeClasses[i] ?? []).length > 0) : [];
+  if (rhyme && rhymeStarts.length === 0) throw new Error("rhyme: true needs characters with a known reading, and pinyin-pro knows none of this vocabulary's.");
+
+  for (;;) {
+    let allowed: number[];
+    let rhymeChoice = false;
+    if (free) {
+      const last = out.length === 0 ? null : vocab.ixToChar[out[out.length - 1]];
+      const n = out.length;
+      if (last === null) allowed = firstIx !== undefined ? [firstIx] : index.han;
+      else if (sentenceEnds.includes(last)) allowed = n >= maxLength - 1 ? [vocab.end] : [...index.han, vocab.end];
+      else if (lineEnds.includes(last)) allowed = index.han;
+      else if (n >= maxLength - 1) allowed = index.sentenceEnds;
+      else if (n >= maxLength - 2) allowed = [...index.han, ...index.sentenceEnds];
+      else allowed = [...index.han, ...index.punctuation];
+    } else if (lines !== null && line === lines) {
+      allowed = [vocab.end];
+    } else if (line === 4 && inLine === 0 && lines === null) {
+      allowed = [...index.han, vocab.end]; // a 绝句 ends here, a 律诗 goes on
+    } else if (inLine === 0 && headIx) {
+      allowed = [headIx[line]];
+    } else if (inLine === 0 && line === 0 && firstIx !== undefined) {
+      allowed = [firstIx];
+    } else if (lineLength === null) {
+      // The first line of a poem whose line length the model chooses: ，after 5 characters, or 7.
+      allowed = inLine < 5 || inLine === 6 ? index.han : inLine === 5 ? [...index.han, comma!] : [comma!];
+    } else if (inLine === lineLength) {
+      allowed = [lineEndOf(line) === "，" ? comma! : period!];
+    } else if (rhyme && line % 2 === 1 && inLine === lineLength - 1) {
+      rhymeChoice = true;
+      if (rhymeSet === null) allowed = rhymeStarts;
+      else {
+        const set = rhymeSet;
+        const rhyming = index.han.filter((i) => (index.rhymeClasses[i] ?? []).some((c) => set.includes(c)));
+        const fresh = rhyming.filter((i) => !rhymeUsed.includes(i));
+        allowed = fresh.length > 0 && mass(p, fresh) > 0 ? fresh : rhyming;
+      }
+    } else {
+      allowed = index.han;
+    }
+    const chosen = pick(p, allowed, temperature, random, stats);
+    if (chosen === vocab.end) {
+      forcedEnd = allowed.length === 1;
+      break;
+    }
+    out.push(chosen);
+    if (!free) {
+      const c = vocab.ixToChar[chosen];
+      if (c === "，" || c === "。") {
+        if (lineLength === null) lineLength = inLine;
+        line++;
+        inLine = 0;
+        if (line === 8) lines = 8;
+      } else {
+        if (line === 4 && inLine === 0 && lines === null) lines = 8; // the model went on after four lines
+        inLine++;
+      }
+      if (rhymeChoice) {
+        const classes = index.rhymeClasses[chosen] ?? [];
+        rhymeSet = rhymeSet === null ? [...classes] : rhymeSet.filter((k) => classes.includes(k));
+        rhymeUsed.push(chosen);
+      }
+    }
+    p = step(chosen);
+  }
+
+  const text = out.map((i) => vocab.ixToChar[i]).join("");
+  const form = free ? null : formByName(`${lineLength === 5 ? "五" : "七"}言${line === 4 ? "绝句" : "律诗"}`);
+  return { text, indices: out, form, forcedEnd, uniformDraws: stats.uniformDraws };
+}
+
+/** Returns an acrostic (藏头诗): line i starts with heads[i] (4 or 8 heads), in `options.form` (default: any regular form, the model's choice). */
+export function acrostic(model: PoemModel, vocab: PoemVocab, heads: string | readonly string[], options: Omit<PoemOptions, "heads"> = {}): GeneratedPoem {
+  return generatePoem(model, vocab, { ...options, heads });
+}
