@@ -88,6 +88,20 @@ test("train welcome: bad settings leave no run folder, a diverging run stops wit
   assert.deepEqual(loadRun("welcome", newest.id).history.map((r) => r.step), [10, 20, 30, 40, 45]);
 });
 
+test("train dinosaur-names runs lesson 3's model() with the course's printed logs, logged under the course-wide names", () => {
+  const result = cli("train", "dinosaur-names", "--steps", "301", "--units", "10", "--log-every", "100");
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stdout, /^Iteration: 0, Loss: 23\.0873\d\d$/m);
+  const run = listRuns("dinosaur-names").pop()!;
+  assert.deepEqual(run.settings, { model: "rnn", data: "dinos.txt", units: 10, lr: 0.01, update: "sgd", steps: 301 });
+  assert.deepEqual(loadRun("dinosaur-names", run.id).history.map((r) => r.step), [0, 100, 200, 300]);
+  const before = listRuns("dinosaur-names").length;
+  const bad = cli("train", "dinosaur-names", "--units", "0");
+  assert.equal(bad.code, 1);
+  assert.equal(bad.stderr.trim(), "model: nA must be a positive integer, got 0");
+  assert.equal(listRuns("dinosaur-names").length, before, "no run folder for refused settings");
+});
+
 test("lessons --check passes when the committed notebooks match their sources", () => {
   const result = cli("lessons", "--check");
   assert.equal(result.code, 0, result.stderr);

@@ -180,7 +180,8 @@ export function model(data: readonly string[], ixToChar: readonly string[], char
   return { parameters: copyParameters(parameters), lastDinoName, loss };
 }
 
-function checkModelArguments(
+/** Throws a sentence naming the first argument or setting of model() that is out of range (before any work starts). */
+export function checkModelArguments(
   data: readonly string[], ixToChar: readonly string[], charToIx: Map<string, number>,
   settings: { numIterations: number; nA: number; dinoNames: number; sampleEvery: number; learningRate: number; update: string },
 ): void {

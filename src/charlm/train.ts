@@ -2,7 +2,7 @@
 // and a live curve of the smoothed loss in the notebook.
 import { liveFigure } from "../plot/index";
 import { startRun } from "../runs/index";
-import { model, modelDefaults, ModelOptions } from "./model";
+import { checkModelArguments, model, modelDefaults, ModelOptions } from "./model";
 import { Parameters } from "./parameters";
 
 /** A function with model()'s signature: the library's, or the learner's own. */
@@ -51,6 +51,11 @@ export function trainLogged(data: NamesData, options: TrainLoggedOptions = {}): 
     update: chosen.update,
     steps: chosen.numIterations,
   };
+  // Bad settings stop here, before a run folder exists.
+  const d = modelDefaults;
+  checkModelArguments(data.names, data.ixToChar, data.charToIx, {
+    ...chosen, dinoNames: modelOptions.dinoNames ?? d.dinoNames, sampleEvery: modelOptions.sampleEvery ?? d.sampleEvery,
+  });
   const run = startRun(lesson, settings);
   const live = showLive
     ? liveFigure({ title: `Smoothed loss: nA = ${chosen.nA}, ${chosen.update}, learning rate ${chosen.learningRate}`, xTitle: "iteration", yTitle: "smoothed loss" })

@@ -97,11 +97,36 @@ function deepEqual(a: Nested, b: Nested): boolean {
   return Object.is(a, b);
 }
 
-/** Passes when actual equals expected exactly (deep equality for arrays and plain objects). */
+/**
+ * Returns where two values first differ, as a path ("[10]", "[2][0]", ".lr") with both values there, or a
+ * difference of length; null when they are equal.
+ */
+export function firstDifference(a: Nested, b: Nested, at = ""): { at: string; actual: string; expected: string } | null {
+  if (Array.isArray(a) && Array.isArray(b)) {
+    for (let i = 0; i < Math.min(a.length, b.length); i++) {
+      const d = firstDifference(a[i], b[i], `${at}[${i}]`);
+      if (d) return d;
+    }
+    if (a.length === b.length) return null;
+    return { at: at ? `${at} length` : "length", actual: String(a.length), expected: String(b.length) };
+  }
+  if (a && b && typeof a === "object" && typeof b === "object" && !Array.isArray(a) && !Array.isArray(b)) {
+    for (const key of new Set([...Object.keys(b), ...Object.keys(a)])) {
+      const d = firstDifference((a as Record<string, Nested>)[key], (b as Record<string, Nested>)[key], `${at}.${key}`);
+      if (d) return d;
+    }
+    return null;
+  }
+  return deepEqual(a, b) ? null : { at: at || "value", actual: preview(a), expected: preview(b) };
+}
+
+/** Passes when actual equals expected exactly (deep equality for arrays and plain objects); a failure names the first difference. */
 export function expectEqual(label: string, actual: unknown, expected: unknown): Expectation {
-  const passed = deepEqual(toPlain(actual), toPlain(expected));
-  const row = { label, passed, expected: preview(expected), actual: preview(actual) };
-  return passed ? row : { ...row, message: "not equal" };
+  const difference = firstDifference(toPlain(actual), toPlain(expected));
+  const row = { label, passed: difference === null, expected: preview(expected), actual: preview(actual) };
+  if (!difference) return row;
+  const where = difference.at === "value" ? "" : `at ${difference.at.replace(/^\./, "")}: `;
+  return { ...row, message: `${where}${difference.actual}, expected ${difference.expected}` };
 }
 
 /** Passes when the value's shape is `shape` (from its .shape, or the nesting of a plain array). */

@@ -132,7 +132,7 @@ export function figureText(figure: Figure): string {
 }
 
 /** Returns a standalone HTML page with the bundle inlined and the figures under a title, readable offline. */
-export function reportHtml(figures: Figure[], title: string): string {
+export function reportHtml(figures: Figure[], title: string, bundleSrc?: string): string {
   const parts = [
     "<!DOCTYPE html>",
     '<html lang="en">',
@@ -143,7 +143,7 @@ export function reportHtml(figures: Figure[], title: string): string {
     "</head>",
     "<body>",
     `<h1>${escapeHtml(title)}</h1>`,
-    bundleHtml(),
+    bundleSrc === undefined ? bundleHtml() : `<script src="${escapeHtml(bundleSrc)}"></script>`,
     ...figures.map((figure) => figureHtml(figure)),
     "</body>",
     "</html>",

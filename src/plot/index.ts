@@ -6,4 +6,4 @@ export { figureHtml, figureText, reportHtml } from "./html";
 export { inNotebook } from "../display";
 export { liveFigure, loadPlotly, show } from "./notebook";
 export type { LiveFigure, LiveFigureOptions } from "./notebook";
-export { writeHtmlReport } from "./report";
+export { sharedBundlePath, writeHtmlReport } from "./report";

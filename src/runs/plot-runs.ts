@@ -13,7 +13,7 @@ export interface PlotRunsOptions {
   /** The history column on the x axis; "step" unless given. */
   x?: string;
   title?: string;
-  /** Only the most recent run of each combination of settings (a cell run twice draws one curve). */
+  /** Only the most recent run of each combination of settings, so a cell run twice draws one curve (default true; false: every run). */
   latest?: boolean;
 }
 
@@ -86,7 +86,7 @@ export function plotRunsFigure(lesson: string, opts: PlotRunsOptions): Figure {
     throw new Error('plotRuns needs the column to draw, for example plotRuns("03-dinosaur-names", { metric: "loss" }).');
   }
   const matching = listRuns(lesson, opts.where);
-  const infos = opts.latest ? latestOfEachSettings(matching) : matching;
+  const infos = opts.latest === false ? matching : latestOfEachSettings(matching);
   if (infos.length === 0) {
     const filter = opts.where === undefined ? "" : ` matching ${JSON.stringify(opts.where)}`;
     const all = opts.where === undefined ? 0 : listRuns(lesson).length;

@@ -32,7 +32,15 @@ test("expectClose compares shape and entries with a relative-or-absolute toleran
 
 test("expectEqual, expectShape, expectTrue and expectThrows", () => {
   assert.equal(expectEqual("e", { a: [1, "b"] }, { a: [1, "b"] }).passed, true);
-  assert.equal(expectEqual("e", [1, 2], [1, 2, 3]).passed, false);
+  assert.equal(expectEqual("e", [1, 2], [1, 2, 3]).message, "at length: 2, expected 3");
+  // Two 22-entry lists that differ at index 10 preview alike: the message names the first difference.
+  const expected = [23, 16, 26, 26, 24, 3, 9, 14, 1, 18, 5, 7, 0, 12, 11, 21, 2, 4, 8, 19, 17, 6];
+  const actual = expected.map((v, i) => (i === 10 ? 13 : v));
+  const row = expectEqual("indices", actual, expected);
+  assert.equal(row.actual, row.expected, "the previews alone cannot tell them apart");
+  assert.equal(row.message, "at [10]: 13, expected 5");
+  assert.equal(expectEqual("nested", [[1, 2], [3, 4]], [[1, 2], [3, 5]]).message, "at [1][1]: 4, expected 5");
+  assert.equal(expectEqual("object", { lr: 0.1, units: 8 }, { lr: 0.01, units: 8 }).message, "at lr: 0.1, expected 0.01");
   assert.deepEqual(expectShape("s", { shape: [5, 10, 4] }, [5, 10, 4]), { label: "s", passed: true, expected: "(5, 10, 4)", actual: "(5, 10, 4)" });
   assert.equal(expectShape("s", [[1, 2, 3]], [3, 1]).message, "shape (1, 3) != expected shape (3, 1)");
   assert.equal(expectTrue("t", false, "should hold").message, "should hold");
@@ -50,7 +58,7 @@ test("check shows passed, failed, not implemented and errors, and logs them for 
     assert.match(passed.printed, /^✓ twice: all 1 checks passed/);
 
     const failed = quietly(() => check("twice", () => [expectEqual("twice(2)", 5, 4), expectEqual("ok", 1, 1)]));
-    assert.match(failed.printed, /^✗ twice: 1 of 2 checks failed: twice\(2\): not equal\n  ✗ twice\(2\)\n      expected: 4\n      actual:   5/);
+    assert.match(failed.printed, /^✗ twice: 1 of 2 checks failed: twice\(2\): 5, expected 4\n  ✗ twice\(2\)\n      expected: 4\n      actual:   5/);
 
     const stub = (): number => { throw notImplemented("twice"); };
     const notDone = quietly(() => check("twice", () => [expectEqual("twice(2)", stub(), 4)], { hidden: true }));
@@ -66,7 +74,7 @@ test("check shows passed, failed, not implemented and errors, and logs them for 
       ["twice", "passed", false], ["twice", "failed", false], ["twice", "not-implemented", true],
       ["twice", "error", false], ["later", "passed", false], ["later", "not-implemented", false],
     ]);
-    assert.equal(logged()[1].message, "1 of 2 checks failed: twice(2): not equal");
+    assert.equal(logged()[1].message, "1 of 2 checks failed: twice(2): 5, expected 4");
     assert.equal(logged()[3].message, "your code threw TypeError: x.map is not a function");
   } finally {
     delete process.env[gradeLogVariable];

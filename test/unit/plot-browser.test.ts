@@ -5,7 +5,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { after, before, test } from "node:test";
-import { heatmap, lineChart, writeHtmlReport } from "../../src/plot/index";
+import { heatmap, lineChart, sharedBundlePath, writeHtmlReport } from "../../src/plot/index";
 import { bundleHtml, figureHtml } from "../../src/plot/html";
 import { checkPlotsDrew, countPixelsNear, dumpDom, isBlank, plotlyElements, screenshotHtml } from "../browser/render";
 
@@ -54,6 +54,24 @@ test("a report written by writeHtmlReport draws its charts: plotly's SVG in the 
   assert.ok(countPixelsNear(check.image, plotlyBlue, 30) > 100, "the loss line is drawn in plotly's blue");
   const dom = await dumpDom(file);
   assert.ok(dom.includes("Loss &lt;/script&gt;&lt;!-- of a run"), "the title with </script> is text in the chart");
+});
+
+test("reports sharing one plotly.js file: each is a few kilobytes, the bundle is written once, and the chart draws", async () => {
+  const folder = path.join(dir, "runs");
+  const bundle = sharedBundlePath(folder);
+  const figure = lineChart([{ name: "loss", x: [0, 1, 2, 3], y: [3, 2, 1.5, 1.2] }], { title: "Loss", xTitle: "step", yTitle: "loss" });
+  const files = ["a", "b"].map((id) => path.join(folder, "welcome", id, "report.html"));
+  for (const file of files) writeHtmlReport(file, [figure], "Shared", { sharedBundle: bundle });
+  const written = fs.statSync(bundle).mtimeMs;
+  writeHtmlReport(files[0], [figure], "Shared", { sharedBundle: bundle });
+  assert.equal(fs.statSync(bundle).mtimeMs, written, "the bundle is not written again");
+  for (const file of files) {
+    assert.ok(fs.statSync(file).size < 20_000, `${file} is ${fs.statSync(file).size} bytes`);
+    assert.match(fs.readFileSync(file, "utf8"), new RegExp(`<script src="../../${path.basename(bundle).replace(/\./g, "\\.")}"></script>`));
+  }
+  const check = await checkPlotsDrew(files[1], path.join(dir, "shared.png"), { height: 700, minPlots: 1 });
+  assert.deepEqual(check.problems, []);
+  assert.equal(check.plotlyDivs, 1);
 });
 
 test("a blank page is seen as blank and fails the check", async () => {

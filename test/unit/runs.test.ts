@@ -334,7 +334,7 @@ describe("damaged history.csv", () => {
     fs.cpSync(path.join(root, "moved", "renamed"), path.join(root, "moved", "copy"), { recursive: true });
     assert.deepEqual(listRuns("moved").map((r) => r.id).sort(), ["copy", "renamed"]);
     assert.equal(loadRun("moved", "renamed").history.length, 1);
-    const figure = plotRunsFigure("moved", { metric: "loss" });
+    const figure = plotRunsFigure("moved", { metric: "loss", latest: false });
     assert.deepEqual(figure.data.map((trace) => (trace as { name: string }).name).sort(), ["copy", "renamed"]);
   });
 });
@@ -459,7 +459,8 @@ describe("plots", () => {
     });
     const figure = plotRunsFigure("plotted-latest", { metric: "loss", latest: true });
     assert.deepEqual(figure.data.map((trace) => [trace.name, trace.y]), [["lr=0.01", [1]], ["lr=0.1", [2]]]);
-    assert.equal(plotRunsFigure("plotted-latest", { metric: "loss" }).data[0].name, `lr=0.01 (${runs[0].id})`);
+    assert.equal(plotRunsFigure("plotted-latest", { metric: "loss", latest: false }).data[0].name, `lr=0.01 (${runs[0].id})`);
+    assert.deepEqual(plotRunsFigure("plotted-latest", { metric: "loss" }).data.length, figure.data.length, "latest is the default");
     assert.equal(plotRuns("plotted-latest", { metric: "loss", latest: true }), undefined); // shows, returns nothing
   });
 

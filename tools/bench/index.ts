@@ -10,7 +10,7 @@ const tfBench = (name: string) => (args: string[]) => (require("./tf") as typeof
 
 export const benches: Record<string, BenchEntry> = {
   dinos: {
-    describe: "lesson 3's model() at the default settings: iterations/s against numpy's run in the same command",
+    describe: "lesson 3's model() at the default settings: iterations/s against numpy's run in the same command; --divergence: where the two trainings part",
     run: (args) => (require("./dinos") as typeof import("./dinos")).dinosBench.run(args),
   },
   backends: { describe: "float32 matmul GFLOP/s and a small LSTM training step on each backend installed (ratios against cpu)", run: tfBench("backends") },

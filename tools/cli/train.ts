@@ -2,9 +2,11 @@
 // notebook's (runs/<lesson>/<run-id>/) with a progress bar and an HTML report of the curves.
 import * as path from "path";
 import { loadNames } from "../../src/data/names";
-import { lineChart, writeHtmlReport } from "../../src/plot/index";
+import { modelDefaults } from "../../src/charlm/model";
+import { trainLogged } from "../../src/charlm/train";
+import { lineChart, sharedBundlePath, writeHtmlReport } from "../../src/plot/index";
 import { RandomState } from "../../src/np/random";
-import { loadRun, startRun } from "../../src/runs/index";
+import { loadRun, runsRoot, startRun } from "../../src/runs/index";
 import { displayPath } from "../../src/runs/paths";
 import { onInterrupt } from "../../src/interrupt";
 import { bigramCounts, bigramDefaults, checkBigramOptions, sampleBigramName, trainBigram } from "../../src/welcome/index";
@@ -49,7 +51,8 @@ function writeRunReport(lesson: string, runId: string, metrics: string[]): strin
   const figures = metrics.map((metric) =>
     lineChart([{ name: metric, x: run.history.map((r) => r.step), y: run.history.map((r) => r[metric]) }],
       { title: `${lesson} ${metric}`, xTitle: "step", yTitle: metric }));
-  writeHtmlReport(file, figures, `${lesson} run ${runId}`);
+  // One copy of plotly.js for all the reports in runs/, not 5 MB in each.
+  writeHtmlReport(file, figures, `${lesson} run ${runId}`, { sharedBundle: sharedBundlePath(runsRoot()) });
   return file;
 }
 
@@ -97,6 +100,29 @@ export const trainers: Record<string, Trainer> = {
       console.log(`sampled names: ${Array.from({ length: 5 }, () => sampleBigramName(W, data.ixToChar, uniform)).join(", ")}`);
       console.log(`run ${run.id}: ${path.relative(repoRoot, run.dir)}/history.csv`);
       console.log(`report: ${path.relative(repoRoot, writeRunReport("welcome", run.id, ["loss"]))}`);
+    },
+  },
+  "dinosaur-names": {
+    describe: "lesson 3: the character-level RNN from scratch on dinosaur names, the course's model() (about 5 s on 2 cores)",
+    flags: {
+      lr: { type: "number", default: modelDefaults.learningRate, help: "learning rate (the course's learningRate)" },
+      units: { type: "integer", default: modelDefaults.nA, help: "hidden size (the course's nA)" },
+      steps: { type: "integer", default: modelDefaults.numIterations, help: "iterations, one name each (the course's numIterations)" },
+      update: { type: "string", default: modelDefaults.update, help: "sgd (the course) or adagrad (min-char-rnn, try --lr 0.1)" },
+      data: { type: "string", default: "datasets/dinos.txt", help: "names file, one name per line" },
+      "log-every": { type: "integer", default: 100, help: "iterations between logged rows of the smoothed loss" },
+    },
+    async run(flags) {
+      const update = flags.update as string;
+      if (update !== "sgd" && update !== "adagrad") throw new UsageError(`--update must be sgd or adagrad, got "${update}"`);
+      const data = loadNames(path.resolve(repoRoot, flags.data as string));
+      // model() checks the other settings before trainLogged starts a run.
+      const result = trainLogged(data, {
+        learningRate: flags.lr as number, nA: flags.units as number, numIterations: flags.steps as number, update,
+        logEvery: flags["log-every"] as number, dataName: path.basename(flags.data as string), live: false,
+      });
+      console.log(`run ${result.runId}: smoothed loss ${result.loss?.toFixed(3)}`);
+      console.log(`report: ${path.relative(repoRoot, writeRunReport("dinosaur-names", result.runId, ["loss"]))}`);
     },
   },
   mnist: {
