@@ -38,7 +38,10 @@ export function shapeOf(value: unknown): number[] {
   return shapeList;
 }
 
-/** A short, readable rendering of a value: numbers to 6 significant digits, long arrays elided. */
+/**
+ * A short, readable rendering of a value: numbers to 6 significant digits, long arrays elided; an np array or a
+ * tensor starts with its shape. A plain list is shown as a list (it may be ragged, or a list of shapes).
+ */
 export function preview(value: unknown, maxItems = 6): string {
   const plain = toPlain(value);
   const show = (v: Nested): string => {
@@ -52,8 +55,8 @@ export function preview(value: unknown, maxItems = 6): string {
     if (v && typeof v === "object") return `{${Object.entries(v).map(([k, x]) => `${k}: ${show(x)}`).join(", ")}}`;
     return String(v);
   };
-  const shape = shapeOf(value);
-  return shape.length > 1 ? `shape (${shape.join(", ")}) ${show(plain)}` : show(plain);
+  const shape = (value as { shape?: unknown } | null)?.shape;
+  return Array.isArray(shape) && shape.length > 1 ? `shape (${shape.join(", ")}) ${show(plain)}` : show(plain);
 }
 
 function flatten(value: Nested): Nested[] {

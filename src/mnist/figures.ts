@@ -36,7 +36,7 @@ export function digitsFigure(set: MnistSet, indices: ArrayLike<number>, captions
   if (captions.length !== indices.length) throw new Error(`digitsFigure: ${indices.length} digits but ${captions.length} captions.`);
   const columns = Math.max(1, Math.min(opts.columns ?? 8, indices.length || 1));
   const lines = Math.max(1, Math.ceil(indices.length / columns));
-  const gapX = 4;
+  const gapX = 12; // room between captions, so neighbours do not run together
   const gapY = 10; // room for the caption
   const cellW = set.cols + gapX;
   const cellH = set.rows + gapY;

@@ -69,7 +69,8 @@ export function lineChart(series: LineSeries[], opts: LineChartOptions = {}): Fi
     throw new Error("lineChart takes an array of series, e.g. lineChart([{name: \"loss\", x: steps, y: losses}], {title: \"Loss\"}).");
   }
   const layout = titledLayout(opts);
-  if (opts.logY) (layout.yaxis as Record<string, unknown>).type = "log";
+  // One notation for every tick of a log axis: powers of ten, not "100µ" and "10n" beside "10^-16".
+  if (opts.logY) Object.assign(layout.yaxis as Record<string, unknown>, { type: "log", exponentformat: "power" });
   return { data: series.map(lineTrace), layout };
 }
 

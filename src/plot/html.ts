@@ -132,7 +132,7 @@ export function figureText(figure: Figure): string {
 }
 
 /** Returns a standalone HTML page with the bundle inlined and the figures under a title, readable offline. */
-export function reportHtml(figures: Figure[], title: string, bundleSrc?: string): string {
+export function reportHtml(figures: Figure[], title: string, bundleSrc?: string, intro: string[] = []): string {
   const parts = [
     "<!DOCTYPE html>",
     '<html lang="en">',
@@ -143,6 +143,7 @@ export function reportHtml(figures: Figure[], title: string, bundleSrc?: string)
     "</head>",
     "<body>",
     `<h1>${escapeHtml(title)}</h1>`,
+    ...intro.map((line) => `<p>${escapeHtml(line)}</p>`),
     bundleSrc === undefined ? bundleHtml() : `<script src="${escapeHtml(bundleSrc)}"></script>`,
     ...figures.map((figure) => figureHtml(figure)),
     "</body>",

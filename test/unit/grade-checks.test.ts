@@ -4,6 +4,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { test } from "node:test";
 import { check, expectClose, expectEqual, expectShape, expectThrows, expectTrue, gradeLogVariable, notImplemented, withFallback } from "../../src/check/index";
+import { preview } from "../../src/check/expect";
+import * as np from "../../src/np/index";
 
 /** Runs `fn` with console.log captured (check() prints its table outside a notebook). */
 function quietly<T>(fn: () => T): { value: T; printed: string } {
@@ -40,6 +42,10 @@ test("expectEqual, expectShape, expectTrue and expectThrows", () => {
   assert.equal(row.actual, row.expected, "the previews alone cannot tell them apart");
   assert.equal(row.message, "at [10]: 13, expected 5");
   assert.equal(expectEqual("nested", [[1, 2], [3, 4]], [[1, 2], [3, 5]]).message, "at [1][1]: 4, expected 5");
+  // Previews: an np array shows its shape; a plain list shows as a list, even ragged or a list of shapes.
+  assert.equal(preview(np.zeros([2, 3])), "shape (2, 3) [[0, 0, 0], [0, 0, 0]]");
+  assert.equal(preview([[3, 10], [5, 2]]), "[[3, 10], [5, 2]]");
+  assert.equal(preview([[1, 2, 3], [4]]), "[[1, 2, 3], [4]]");
   assert.equal(expectEqual("object", { lr: 0.1, units: 8 }, { lr: 0.01, units: 8 }).message, "at lr: 0.1, expected 0.01");
   assert.deepEqual(expectShape("s", { shape: [5, 10, 4] }, [5, 10, 4]), { label: "s", passed: true, expected: "(5, 10, 4)", actual: "(5, 10, 4)" });
   assert.equal(expectShape("s", [[1, 2, 3]], [3, 1]).message, "shape (1, 3) != expected shape (3, 1)");

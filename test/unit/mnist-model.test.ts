@@ -232,6 +232,10 @@ test("npm run train -- mnist (the recipe) on tiny settings: the run log, the bes
   const metrics = JSON.parse(fs.readFileSync(path.join(out, "metrics.json"), "utf8"));
   assert.equal(metrics.testSize, 10000);
   assert.deepEqual(metrics.changed, { units: 8, epochs: 2, validation: 100, limit: 256, logEvery: 1 }, "the settings that differ from the recipe's");
+  const report = fs.readFileSync(path.join(run.dir, "report.html"), "utf8");
+  assert.match(report, /<p>settings: model lstm\(8\) → dense\(10\), cell lstm, units 8, epochs 2, /);
+  assert.match(report, /<p>result: testAccuracy 0\.\d+, bestEpoch \d<\/p>/);
+  assert.equal(report.match(/mnist: (loss and valLoss|accuracy and valAccuracy)/g)?.length, 2, "two charts: losses together, accuracies together");
   const model = await mnist.loadModel(out);
   assert.equal(model.countParams(), 4 * (8 * 36 + 8) + 90);
   model.dispose();

@@ -36,7 +36,7 @@ test("lineChart makes one plotly line trace per series, titled axes, and a log y
   assert.deepEqual(figure.layout, {
     title: { text: "Loss" },
     xaxis: { title: { text: "step" } },
-    yaxis: { title: { text: "loss" }, type: "log" },
+    yaxis: { title: { text: "loss" }, type: "log", exponentformat: "power" },
     height: 420,
   });
   assert.deepEqual(lineChart([]).layout, { xaxis: {}, yaxis: {}, height: 420 });

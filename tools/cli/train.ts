@@ -45,14 +45,20 @@ function camelCaseKeys(flags: Flags): Record<string, number | string | boolean |
 }
 
 /** Writes report.html beside the run's history.csv: one chart per metric. */
-function writeRunReport(lesson: string, runId: string, metrics: string[]): string {
+/**
+ * Writes report.html beside the run's history.csv: one chart per group of columns drawn together (training and
+ * validation overlaid), under the run's settings and summary.
+ */
+function writeRunReport(lesson: string, runId: string, charts: string[][]): string {
   const run = loadRun(lesson, runId);
   const file = path.join(run.dir, "report.html");
-  const figures = metrics.map((metric) =>
-    lineChart([{ name: metric, x: run.history.map((r) => r.step), y: run.history.map((r) => r[metric]) }],
-      { title: `${lesson} ${metric}`, xTitle: "step", yTitle: metric }));
+  const figures = charts.map((columns) =>
+    lineChart(columns.map((column) => ({ name: column, x: run.history.map((r) => r.step), y: run.history.map((r) => r[column]) })),
+      { title: `${lesson}: ${columns.join(" and ")}`, xTitle: "step", yTitle: columns[0] }));
+  const describe = (values: object) => Object.entries(values).map(([k, v]) => `${k} ${typeof v === "number" ? Number(v.toPrecision(6)) : v}`).join(", ");
+  const intro = [`settings: ${describe(run.settings)}`, ...(run.summary ? [`result: ${describe(run.summary)}`] : [])];
   // One copy of plotly.js for all the reports in runs/, not 5 MB in each.
-  writeHtmlReport(file, figures, `${lesson} run ${runId}`, { sharedBundle: sharedBundlePath(runsRoot()) });
+  writeHtmlReport(file, figures, `${lesson} run ${runId}`, { sharedBundle: sharedBundlePath(runsRoot()), intro });
   return file;
 }
 
@@ -99,7 +105,7 @@ export const trainers: Record<string, Trainer> = {
       const uniform = () => rng.random_sample() as number;
       console.log(`sampled names: ${Array.from({ length: 5 }, () => sampleBigramName(W, data.ixToChar, uniform)).join(", ")}`);
       console.log(`run ${run.id}: ${path.relative(repoRoot, run.dir)}/history.csv`);
-      console.log(`report: ${path.relative(repoRoot, writeRunReport("welcome", run.id, ["loss"]))}`);
+      console.log(`report: ${path.relative(repoRoot, writeRunReport("welcome", run.id, [["loss"]]))}`);
     },
   },
   "dinosaur-names": {
@@ -122,7 +128,7 @@ export const trainers: Record<string, Trainer> = {
         logEvery: flags["log-every"] as number, dataName: path.basename(flags.data as string), live: false,
       });
       console.log(`run ${result.runId}: smoothed loss ${result.loss?.toFixed(3)}`);
-      console.log(`report: ${path.relative(repoRoot, writeRunReport("dinosaur-names", result.runId, ["loss"]))}`);
+      console.log(`report: ${path.relative(repoRoot, writeRunReport("dinosaur-names", result.runId, [["loss"]]))}`);
     },
   },
   mnist: {
@@ -183,7 +189,7 @@ export const trainers: Record<string, Trainer> = {
         `${metrics.samplesPerSecond.toFixed(0)} samples/s, ${metrics.secondsPerEpoch.toFixed(0)} s per epoch, ${(metrics.wallSeconds / 60).toFixed(1)} min in all`);
       if (out !== undefined) console.log(`model copied to ${out}`);
       console.log(`run ${run.id}: ${path.relative(repoRoot, run.dir)}/history.csv`);
-      console.log(`report: ${path.relative(repoRoot, writeRunReport("mnist", run.id, ["loss", "valLoss", "accuracy", "valAccuracy"]))}`);
+      console.log(`report: ${path.relative(repoRoot, writeRunReport("mnist", run.id, [["loss", "valLoss"], ["accuracy", "valAccuracy"]]))}`);
     },
   },
 };
