@@ -62,13 +62,16 @@ function writeRunReport(lesson: string, runId: string, charts: string[][]): stri
   return file;
 }
 
+/** The names file of lessons 0 and 3: the dinosaurs, or a learner's own list. */
+const namesFileFlag: FlagSpec = { type: "string", default: "datasets/dinos.txt", help: "names file, one name per line" };
+
 export const trainers: Record<string, Trainer> = {
   welcome: {
     describe: "the welcome lesson's bigram model of dinosaur names (seconds)",
     flags: {
       lr: { type: "number", default: bigramDefaults.lr, help: "learning rate" },
       steps: { type: "integer", default: bigramDefaults.steps, help: "gradient-descent steps" },
-      data: { type: "string", default: "datasets/dinos.txt", help: "names file, one name per line" },
+      data: namesFileFlag,
       "log-every": { type: "integer", default: 1, help: "steps between logged rows (the last step is always logged)" },
     },
     async run(flags) {
@@ -115,7 +118,7 @@ export const trainers: Record<string, Trainer> = {
       units: { type: "integer", default: modelDefaults.nA, help: "hidden size (the course's nA)" },
       steps: { type: "integer", default: modelDefaults.numIterations, help: "iterations, one name each (the course's numIterations)" },
       update: { type: "string", default: modelDefaults.update, help: "sgd (the course) or adagrad (min-char-rnn, try --lr 0.1)" },
-      data: { type: "string", default: "datasets/dinos.txt", help: "names file, one name per line" },
+      data: namesFileFlag,
       "log-every": { type: "integer", default: 100, help: "iterations between logged rows of the smoothed loss" },
     },
     async run(flags) {
