@@ -123,10 +123,10 @@ test("kernel:install is idempotent and registers the launcher that starts tslab 
   assert.deepEqual(kernel.argv.slice(1), [path.join(repoRoot, "scripts", "kernel.cjs"), "--config-path", "{connection_file}"]);
 });
 
-test("npm start serves notebooks/ on 127.0.0.1 with a token, and the course kernel is listed", async () => {
+test("npm start serves notebooks/ on 127.0.0.1 with a token, the course kernel is listed, and killing npm stops Jupyter too", async () => {
   const { spawn } = await import("node:child_process");
   const port = 18000 + Math.floor(Math.random() * 2000);
-  const server = spawn(path.join(repoRoot, "node_modules", ".bin", "tsx"), [path.join(repoRoot, "tools", "start.ts"), `--port=${port}`, "--no-browser"], {
+  const server = spawn("npm", ["start", "--", `--port=${port}`, "--no-browser"], {
     cwd: repoRoot,
     env: { ...process.env, BROWSER: "true" },
     detached: true,
@@ -157,8 +157,22 @@ test("npm start serves notebooks/ on 127.0.0.1 with a token, and the course kern
     assert.equal(specs.kernelspecs["rnn-lessons"].spec.display_name, "TypeScript (RNN lessons)");
     const listing = await (await fetch(`${origin}/api/contents?token=${token}`)).json();
     assert.ok(listing.content.some((entry: { name: string }) => entry.name === "00-welcome.ipynb"));
+    // `kill <npm's pid>`, as a process manager or a teacher's script would: Jupyter must not stay behind, orphaned.
+    const exited = new Promise((resolve) => server.on("exit", resolve));
+    process.kill(server.pid!, "SIGTERM");
+    await exited;
+    let serving = true;
+    for (let i = 0; i < 50 && serving; i++) {
+      serving = await fetch(`${origin}/api/kernelspecs?token=${token}`).then(() => true, () => false);
+      if (serving) await new Promise((r) => setTimeout(r, 200));
+    }
+    assert.equal(serving, false, "Jupyter stopped with npm start");
   } finally {
-    process.kill(-server.pid!, "SIGTERM");
+    try {
+      process.kill(-server.pid!, "SIGKILL");
+    } catch {
+      // already gone: what the test expects
+    }
   }
 });
 
