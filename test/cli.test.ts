@@ -182,7 +182,7 @@ test("npm run grade answers a missing file, a folder and a file that is not a no
   assert.equal(missing.stderr.trim(), "notebooks/nowhere.ipynb does not exist: give the path of a lesson notebook, e.g. notebooks/00-welcome.ipynb.");
   const folder = cli("grade", "notebooks");
   assert.equal(folder.code, 1);
-  assert.equal(folder.stderr.trim(), "notebooks is a folder: give one notebook file in it, e.g. notebooks/00-welcome.ipynb.");
+  assert.equal(folder.stderr.trim(), "notebooks is a folder: give one notebook file in it, e.g. notebooks/00-welcome.ipynb, or grade every notebook in it with --gradebook FILE.");
   const other = cli("grade", "package.json");
   assert.equal(other.code, 1);
   assert.equal(other.stderr.trim(), "package.json is not a notebook: npm run grade takes a lesson's .ipynb file, e.g. notebooks/00-welcome.ipynb.");

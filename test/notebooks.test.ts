@@ -9,7 +9,8 @@ import * as path from "node:path";
 import { before, describe, test } from "node:test";
 import { editionPath, lessonFiles } from "../tools/lessons";
 import { installKernel } from "../tools/setup";
-import { gradeNotebook, GradeReport } from "../tools/grader";
+import * as Papa from "papaparse";
+import { gradeClass, gradeNotebook, GradeReport } from "../tools/grader";
 import { execFileSync } from "node:child_process";
 import { jupyterPython } from "../src/course";
 import { jupyterEnv } from "../tools/setup";
@@ -117,6 +118,27 @@ describe("grading a half-done welcome notebook", () => {
     const report = await gradeNotebook(file, { env });
     assert.equal(report.exercises[0].result, "did not run");
     assert.match(report.exercises[0].message, /Property 'toUpperCase' does not exist on type 'number'/);
+  });
+});
+
+describe("grading a class", () => {
+  test("npm run grade -- FOLDER --gradebook FILE: each learner's notebook graded alone, one CSV row per learner and exercise", async () => {
+    const submissions = path.join(work, "submissions");
+    for (const [learner, edition] of [["alice", "solution"], ["bob", "learner"]] as const) {
+      fs.mkdirSync(path.join(submissions, learner), { recursive: true });
+      fs.copyFileSync(editionPath("00-welcome", edition), path.join(submissions, learner, "00-welcome.ipynb"));
+    }
+    fs.mkdirSync(path.join(submissions, "carol"));
+    fs.writeFileSync(path.join(submissions, "carol", "00-welcome.ipynb"), "{ not json");
+    const gradebook = path.join(work, "gradebook.csv");
+    const rows = await gradeClass(submissions, gradebook, { env });
+    const parsed = Papa.parse<Record<string, string>>(fs.readFileSync(gradebook, "utf8"), { header: true, skipEmptyLines: true }).data;
+    assert.deepEqual(parsed.map((r) => [r.learner, r.exercise, r.points, r.result]), rows.map((r) => [r.learner, r.exercise, String(r.points), r.result]));
+    const byLearner = (name: string) => parsed.filter((r) => r.learner === name);
+    assert.ok(byLearner("alice").length > 0 && byLearner("alice").every((r) => r.result === "passed" && r.points === r.maxPoints));
+    assert.ok(byLearner("bob").every((r) => r.result === "not implemented" && r.points === "0"));
+    assert.deepEqual(byLearner("carol").map((r) => r.result), ["could not grade"]);
+    assert.match(byLearner("carol")[0].message, /is not a notebook \(JSON\)/);
   });
 });
 

@@ -4,6 +4,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import * as Papa from "papaparse";
 import { loadLesson, notebookMetadata, Exercise } from "./lessons";
 import type { CheckResult } from "../src/check/check";
 import { gradeLogVariable } from "../src/check/check";
@@ -78,7 +79,9 @@ const firstLine = (text: string) => text.split("\n").map((l) => l.trim()).find((
 /** Reads a notebook file, or throws one sentence saying why it cannot be graded. */
 export function readNotebook(file: string): Notebook {
   if (!fs.existsSync(file)) throw new Error(`${file} does not exist: give the path of a lesson notebook, e.g. notebooks/00-welcome.ipynb.`);
-  if (fs.statSync(file).isDirectory()) throw new Error(`${file} is a folder: give one notebook file in it, e.g. ${path.join(file, "00-welcome.ipynb")}.`);
+  if (fs.statSync(file).isDirectory()) {
+    throw new Error(`${file} is a folder: give one notebook file in it, e.g. ${path.join(file, "00-welcome.ipynb")}, or grade every notebook in it with --gradebook FILE.`);
+  }
   if (!file.endsWith(".ipynb")) throw new Error(`${file} is not a notebook: npm run grade takes a lesson's .ipynb file, e.g. notebooks/00-welcome.ipynb.`);
   try {
     return JSON.parse(fs.readFileSync(file, "utf8"));
@@ -144,4 +147,46 @@ export function formatReport(report: GradeReport): string {
     "",
     `score: ${report.score}/${report.maxScore}  (${report.lesson})`,
   ].join("\n");
+}
+
+/** One row of a class's gradebook: a learner's result on one exercise. */
+export interface GradebookRow {
+  learner: string;
+  notebook: string;
+  lesson: string;
+  exercise: string;
+  points: number;
+  maxPoints: number;
+  result: string;
+  message: string;
+}
+
+/**
+ * Grades every notebook under `folder` (a class's submissions), each alone in a fresh kernel and scratch folder, and
+ * writes `gradebookFile` as CSV: one row per learner and exercise. The learner is the first folder under `folder`
+ * (submissions/alice/03-dinosaur-names.ipynb → alice), or the file's name when it lies directly in `folder`.
+ * A notebook that cannot be graded gets one row saying why. Returns the rows.
+ */
+export async function gradeClass(folder: string, gradebookFile: string, options: { env?: Record<string, string>; timeoutSeconds?: number; onNotebook?: (file: string) => void } = {}): Promise<GradebookRow[]> {
+  const notebooks = (fs.readdirSync(folder, { recursive: true }) as string[])
+    .filter((name) => name.endsWith(".ipynb") && !name.split(path.sep).includes(".ipynb_checkpoints"))
+    .sort();
+  if (notebooks.length === 0) throw new Error(`${folder} holds no notebook (.ipynb) to grade.`);
+  const rows: GradebookRow[] = [];
+  for (const name of notebooks) {
+    const parts = name.split(path.sep);
+    const learner = parts.length > 1 ? parts[0] : path.basename(name, ".ipynb");
+    options.onNotebook?.(name);
+    try {
+      const report = await gradeNotebook(path.join(folder, name), { env: options.env, timeoutSeconds: options.timeoutSeconds });
+      for (const e of report.exercises) {
+        rows.push({ learner, notebook: name, lesson: report.lesson, exercise: e.exercise, points: e.points, maxPoints: e.maxPoints, result: e.result, message: e.message });
+      }
+    } catch (err) {
+      rows.push({ learner, notebook: name, lesson: "", exercise: "", points: 0, maxPoints: 0, result: "could not grade", message: (err as Error).message });
+    }
+  }
+  fs.mkdirSync(path.dirname(path.resolve(gradebookFile)), { recursive: true });
+  fs.writeFileSync(gradebookFile, Papa.unparse(rows) + "\n");
+  return rows;
 }

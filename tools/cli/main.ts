@@ -1,4 +1,5 @@
 // The course's command line: npm run lessons | train | grade | bench (see --help of each).
+import * as fs from "fs";
 import * as path from "path";
 import { describeFlags, FlagSpec, parseFlags, UsageError } from "./flags";
 import { buildLessons } from "../lessons";
@@ -52,15 +53,28 @@ const commands: Record<string, Command> = {
     },
   },
   grade: {
-    usage: () => "npm run grade -- NOTEBOOK [--report FILE]\n  Runs a copy of the notebook with the hidden tests in the course kernel and prints the score; the notebook itself is not changed.",
+    usage: () => "npm run grade -- NOTEBOOK [--report FILE]\n  Runs a copy of the notebook with the hidden tests in the course kernel and prints the score; the notebook itself is not changed.\n" +
+      "npm run grade -- FOLDER --gradebook FILE\n  Grades every notebook under FOLDER (a class's submissions, one folder per learner), each alone, into one CSV.",
     flags: {
       report: { type: "string", help: "where to write the JSON report (default reports/grades/NAME.json)" },
+      gradebook: { type: "string", help: "grade every notebook under the folder given and write this CSV (learner, exercise, points, ...)" },
       timeout: { type: "integer", default: 900, help: "seconds a cell may run" },
     },
     async run(positional, flags) {
       if (positional.length !== 1) throw new UsageError("give one notebook, e.g. npm run grade notebooks/00-welcome.ipynb");
       const notebook = path.resolve(positional[0]);
-      const { formatReport, gradeNotebook, readNotebook } = await import("../grader");
+      const { formatReport, gradeClass, gradeNotebook, readNotebook } = await import("../grader");
+      if (flags.gradebook !== undefined) {
+        if (!fs.existsSync(notebook) || !fs.statSync(notebook).isDirectory()) throw new UsageError(`--gradebook grades a folder of notebooks; ${positional[0]} is not a folder`);
+        ensureJupyter();
+        installKernel();
+        const rows = await gradeClass(notebook, flags.gradebook as string, {
+          timeoutSeconds: flags.timeout as number, onNotebook: (name) => console.log(`grading ${name}`),
+        });
+        const learners = new Set(rows.map((r) => r.learner)).size;
+        console.log(`gradebook: ${flags.gradebook} (${learners} learner(s), ${rows.length} row(s))`);
+        return 0;
+      }
       readNotebook(positional[0]); // a missing file, a folder or not a notebook: one sentence, before Jupyter starts
       ensureJupyter();
       installKernel();

@@ -1,0 +1,174 @@
+// src/shakespeare: the two models' shapes, the training loop (flat memory, a falling loss, resuming with Adam's
+// state), the held-out score read by CharGenerator against the tfjs model itself, sampling, and the recipe's files.
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { after, before, test } from "node:test";
+import { env } from "../../src/course";
+import { buildVocab, encode } from "../../src/data/text";
+import {
+  buildCharModel, buildCourseModel, heldOutLoss, loadCharModel, nats, nextChars, sampleText, sequenceLoss, trainCharModel,
+  trainRecipe, trainWindowModel, windowHeldOutLoss, windows, writeSonnet,
+} from "../../src/shakespeare/index";
+import { tf } from "../../src/tf/backend";
+import { CharGenerator, seededRandom } from "../../src/tf/generate";
+import { registerFastWasmKernels } from "../../src/tf/kernels/index";
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "shakespeare-"));
+const savedRuns = process.env[env.runs];
+
+before(async () => {
+  await tf.setBackend("wasm");
+  registerFastWasmKernels();
+  process.env[env.runs] = path.join(tmp, "runs");
+});
+
+after(() => {
+  if (savedRuns === undefined) delete process.env[env.runs];
+  else process.env[env.runs] = savedRuns;
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+const verse = "from fairest creatures we desire increase,\nthat thereby beauty's rose might never die,\n".repeat(6);
+const vocab = buildVocab(verse);
+const text = encode(verse, vocab);
+const tiny = () => buildCharModel({ vocabSize: vocab.vocabSize, embedding: 8, units: [16, 12], dropout: 0, seed: 3 });
+
+test("buildCharModel reads any length and gives a distribution over the vocabulary at every step", () => {
+  const model = buildCharModel({ vocabSize: 38, embedding: 8, units: [16, 16], dropout: 0.25, seed: 1 });
+  for (const [b, t] of [[2, 7], [1, 13], [3, 1]]) {
+    tf.tidy(() => {
+      const logits = model.apply(tf.zeros([b, t], "int32"), { training: false }) as tf.Tensor;
+      assert.deepEqual(logits.shape, [b, t, 38]);
+      const sums = tf.sum(tf.softmax(logits), -1).dataSync();
+      for (const s of sums) assert.ok(Math.abs(s - 1) < 1e-5);
+    });
+  }
+  assert.deepEqual(model.inputs[0].shape, [null, null]);
+  model.dispose();
+  const course = buildCourseModel();
+  assert.deepEqual(course.inputs[0].shape, [null, 40, 38]);
+  assert.deepEqual(course.outputs[0].shape, [null, 38]);
+  tf.tidy(() => {
+    const p = course.apply(tf.oneHot(tf.zeros([2, 40], "int32"), 38), { training: false }) as tf.Tensor;
+    assert.deepEqual(p.shape, [2, 38]);
+  });
+  assert.equal(course.countParams(), 4 * 128 * (38 + 128 + 1) + 128 * 38 + 38);
+  course.dispose();
+  assert.throws(() => buildCharModel({ vocabSize: 38, embedding: 8, units: [] }), /units must list at least one layer size/);
+  assert.throws(() => buildCharModel({ vocabSize: 38, embedding: 8, units: [8], dropout: 1 }), /dropout must be in \[0, 1\), got 1/);
+});
+
+test("CharGenerator's held-out score agrees with the tfjs model's own predictions on a short text", () => {
+  const model = tiny();
+  model.setWeights(model.getWeights().map((w, i) => tf.tidy(() => tf.add(w, tf.randomNormal(w.shape, 0, 0.3, "float32", 10 + i)))));
+  const piece = text.subarray(0, 40);
+  const [expected, perStep] = tf.tidy(() => {
+    const logits = model.apply(tf.tensor2d(piece, [1, 40], "int32"), { training: false }) as tf.Tensor;
+    const lastTargets = tf.tensor2d(piece.subarray(1), [1, 39], "int32");
+    const loss = sequenceLoss(tf.slice(logits, [0, 0, 0], [1, 39, -1]), lastTargets).dataSync()[0];
+    return [loss, logits.dataSync() as Float32Array];
+  });
+  assert.ok(Math.abs(heldOutLoss(model, piece) - expected) < 1e-4, `${heldOutLoss(model, piece)} vs ${expected}`);
+  const gen = new CharGenerator(model);
+  for (let t = 0; t < 40; t++) {
+    const logits = gen.stepLogits(piece[t]);
+    for (let j = 0; j < vocab.vocabSize; j++) assert.ok(Math.abs(logits[j] - perStep[t * vocab.vocabSize + j]) < 1e-4);
+  }
+  assert.ok(Math.abs(nats([0, Math.log(3)], 1) - Math.log(4 / 3)) < 1e-12);
+  model.dispose();
+});
+
+test("training keeps no tensor behind, and a few steps lower the held-out loss", async () => {
+  const model = tiny();
+  const before = tf.memory().numTensors;
+  await trainCharModel(model, text, text.subarray(0, 200), { batchSize: 4, seqLength: 20, maxSteps: 2, evalEvery: 1, weightDecay: 0.01 });
+  assert.equal(tf.memory().numTensors, before);
+  await trainCharModel(model, text, text.subarray(0, 200), { batchSize: 4, seqLength: 20, maxSteps: 2, evalEvery: 1 });
+  assert.equal(tf.memory().numTensors, before);
+  const start = heldOutLoss(model, text.subarray(0, 200));
+  const result = await trainCharModel(model, text, text.subarray(0, 200), { batchSize: 8, seqLength: 30, lr: 1e-2, maxSteps: 30, evalEvery: 10 });
+  assert.equal(result.rows.length, 3);
+  assert.ok(result.rows[2].heldOut < start - 0.2, `held-out ${start} → ${result.rows[2].heldOut}`);
+  assert.ok(result.rows[2].loss < result.rows[0].loss);
+  assert.equal(tf.memory().numTensors, before);
+  model.dispose();
+});
+
+test("a checkpoint resumes training with Adam's state: 3 + 3 steps give the weights of 6 in one go", async () => {
+  const opts = { batchSize: 4, seqLength: 20, lr: 1e-2, evalEvery: 3, seed: 5 };
+  const straight = tiny();
+  await trainCharModel(straight, text, text.subarray(0, 50), { ...opts, maxSteps: 6 });
+  const first = tiny();
+  const dir = path.join(tmp, "checkpoint");
+  await trainCharModel(first, text, text.subarray(0, 50), { ...opts, maxSteps: 3, checkpoint: dir });
+  for (const f of ["model.json", "weights.bin", "optimizer.json", "optimizer.bin", "state.json"]) assert.ok(fs.existsSync(path.join(dir, f)), f);
+  assert.equal(JSON.parse(fs.readFileSync(path.join(dir, "state.json"), "utf8")).step, 3);
+  const before = tf.memory().numTensors;
+  const resumed = tiny();
+  const r = await trainCharModel(resumed, text, text.subarray(0, 50), { ...opts, maxSteps: 6, resume: dir });
+  assert.equal(r.state.step, 6);
+  const a = straight.getWeights().map((w) => w.dataSync());
+  const b = resumed.getWeights().map((w) => w.dataSync());
+  const maxDiff = (x: ArrayLike<number>[], y: ArrayLike<number>[]) => Math.max(...x.map((w, i) => Math.max(...Array.from(w, (v, j) => Math.abs(v - y[i][j])))));
+  assert.ok(maxDiff(a, b) < 1e-5, `resumed weights differ by ${maxDiff(a, b)}`);
+  [straight, first, resumed].forEach((m) => m.dispose());
+  assert.ok(tf.memory().numTensors <= before);
+  const other = buildCharModel({ vocabSize: vocab.vocabSize, embedding: 8, units: [8], seed: 3 });
+  await assert.rejects(trainCharModel(other, text, text, { ...opts, maxSteps: 4, resume: dir }), /build the model with the checkpoint's settings/);
+  other.dispose();
+  await assert.rejects(trainCharModel(tiny(), text, text, { resume: path.join(tmp, "nothing") }), /is not a checkpoint written by trainCharModel/);
+});
+
+test("the course's window model trains on windows and is scored on every held-out window", async () => {
+  const model = buildCourseModel({ vocabSize: vocab.vocabSize, units: 16, Tx: 10 });
+  const data = windows(text, 10, 3);
+  const before = tf.memory().numTensors;
+  const r = await trainWindowModel(model, data, { epochs: 2, batchSize: 32, lr: 1e-2 });
+  assert.equal(r.epochLosses.length, 2);
+  assert.ok(r.epochLosses[1] < r.epochLosses[0]);
+  assert.equal(tf.memory().numTensors, before);
+  const loss = windowHeldOutLoss(model, text.subarray(0, 100), 10);
+  assert.ok(loss > 0 && loss < Math.log(vocab.vocabSize));
+  model.dispose();
+});
+
+test("sampling: warmed on a prompt, seeded, stops after the asked line breaks; a sonnet has 14 lines", () => {
+  const model = tiny();
+  const gen = new CharGenerator(model);
+  const a = sampleText(gen, vocab, "from fairest", { length: 50, temperature: 0.7, random: seededRandom(1) });
+  const b = sampleText(gen, vocab, "from fairest", { length: 50, temperature: 0.7, random: seededRandom(1) });
+  assert.equal(a, b);
+  assert.equal(Array.from(a).length, 50);
+  const two = sampleText(gen, vocab, "from", { length: 5000, temperature: 1.5, lines: 2, random: seededRandom(2) });
+  assert.equal(two.split("\n").length - 1, 2);
+  assert.ok(two.endsWith("\n"));
+  const sonnet = writeSonnet(gen, vocab, "from fairest", { temperature: 1.5, random: seededRandom(3) });
+  assert.ok(sonnet.startsWith("from fairest"));
+  assert.equal(sonnet.split("\n").length - 1, 14);
+  const top = nextChars(gen, vocab, "from", 3);
+  assert.equal(top.length, 3);
+  assert.ok(top[0].p >= top[1].p && top[1].p >= top[2].p);
+  assert.throws(() => sampleText(gen, vocab, "from Z"), /character "Z" \(position 5, line 1\) is not in the vocabulary/);
+  model.dispose();
+});
+
+test("trainRecipe writes the model, vocab.json, settings.json, history.csv and metrics.json, which load back", async () => {
+  const out = path.join(tmp, "out");
+  const before = tf.memory().numTensors;
+  const { metrics, run } = await trainRecipe({ units: [8], embedding: 4, batchSize: 4, seqLength: 20, maxSteps: 2, evalEvery: 1 }, {}, out);
+  for (const f of ["model.json", "weights.bin", "vocab.json", "settings.json", "history.csv", "metrics.json"]) assert.ok(fs.existsSync(path.join(out, f)), f);
+  assert.ok(fs.existsSync(path.join(run.dir, "checkpoint", "optimizer.bin")));
+  assert.equal(metrics.steps, 2);
+  assert.equal(metrics.finished, true);
+  assert.ok(Number.isFinite(metrics.heldOutLoss));
+  assert.equal(tf.memory().numTensors, before);
+  const loaded = await loadCharModel(out);
+  assert.equal(loaded.vocab.vocabSize, 38);
+  assert.equal(loaded.lowercase, true);
+  const settings = JSON.parse(fs.readFileSync(path.join(out, "settings.json"), "utf8"));
+  assert.deepEqual(settings.units, [8]);
+  assert.equal(fs.readFileSync(path.join(out, "history.csv"), "utf8").trim().split("\n").length, 3);
+  loaded.model.dispose();
+});
