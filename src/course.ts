@@ -1,5 +1,7 @@
 // Course-wide settings. Every RNN_LESSONS_* variable is read here and nowhere else, and every path to
 // the course's own files starts here; the rest of the library asks this file.
+import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 
 /** The repository root: where the course kernel runs and `datasets/` lives. */
@@ -29,7 +31,9 @@ export function quickOr<T>(short: T, full: T): T {
 
 /** The variables, by what they set. Those read at each call may change while a kernel runs (tests do). */
 export const env = {
-  /** Where run logs go (default runs/): read at each call. */
+  /** Where a learner's own files go (default: the course folder, or ~/rnn-lessons when it is read-only). */
+  home: "RNN_LESSONS_HOME",
+  /** Where run logs go (default runs/ there): read at each call. */
   runs: "RNN_LESSONS_RUNS",
   /** Forces a TensorFlow.js backend: node-gpu | node | wasm | cpu. */
   backend: "RNN_LESSONS_BACKEND",
@@ -45,11 +49,30 @@ export const env = {
   chromium: "RNN_LESSONS_CHROMIUM",
 } as const;
 
-/** The runs folder: $RNN_LESSONS_RUNS when set (read at each call), else <repo root>/runs. */
+/**
+ * Where a learner's own files go (runs, reports, grades): $RNN_LESSONS_HOME when set; else the course folder
+ * when it can be written (a learner's own checkout); else ~/rnn-lessons (a course installed read-only for a
+ * class, e.g. on JupyterHub: each learner's files go to their own home). Read at each call.
+ */
+export function learnerRoot(): string {
+  const fromEnv = process.env[env.home];
+  if (fromEnv !== undefined && fromEnv.trim() !== "") return path.resolve(fromEnv);
+  try {
+    fs.accessSync(repoRoot, fs.constants.W_OK);
+    return repoRoot;
+  } catch {
+    return path.join(os.homedir(), "rnn-lessons");
+  }
+}
+
+/** The runs folder: $RNN_LESSONS_RUNS when set (read at each call), else runs/ in learnerRoot(). */
 export function runsRoot(): string {
   const fromEnv = process.env[env.runs];
-  return fromEnv !== undefined && fromEnv.trim() !== "" ? path.resolve(fromEnv) : path.join(repoRoot, "runs");
+  return fromEnv !== undefined && fromEnv.trim() !== "" ? path.resolve(fromEnv) : path.join(learnerRoot(), "runs");
 }
+
+/** The folder of reports (grades, gradebooks): reports/ in learnerRoot(). */
+export const reportsRoot = (): string => path.join(learnerRoot(), "reports");
 
 /** The backend RNN_LESSONS_BACKEND asks for, as written (undefined when unset). */
 export const backendSetting = (): string | undefined => process.env[env.backend];

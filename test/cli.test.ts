@@ -155,6 +155,7 @@ test("npm start serves notebooks/ on 127.0.0.1 with a token, the course kernel i
     assert.equal((await fetch(`${origin}/api/kernelspecs`)).status, 403); // nothing without the token
     const specs = await (await fetch(`${origin}/api/kernelspecs?token=${token}`)).json();
     assert.equal(specs.kernelspecs["rnn-lessons"].spec.display_name, "TypeScript (RNN lessons)");
+    assert.equal(specs.default, "rnn-lessons", "the course kernel is the default of the New menu");
     const listing = await (await fetch(`${origin}/api/contents?token=${token}`)).json();
     assert.ok(listing.content.some((entry: { name: string }) => entry.name === "00-welcome.ipynb"));
     // `kill <npm's pid>`, as a process manager or a teacher's script would: Jupyter must not stay behind, orphaned.

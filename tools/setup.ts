@@ -3,10 +3,10 @@
 import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { chromiumPath, jupyterPython, repoRoot } from "../src/course";
+import { chromiumPath, jupyterPython, learnerRoot, repoRoot } from "../src/course";
 
-/** Jupyter's data, config and runtime folders for this checkout; git-ignored. */
-export const jupyterDir = path.join(repoRoot, ".jupyter");
+/** Jupyter's data, config and runtime folders for this checkout (git-ignored), or the learner's when it is read-only. */
+export const jupyterDir = path.join(learnerRoot(), ".jupyter");
 export const kernelName = "rnn-lessons";
 export const kernelDisplayName = "TypeScript (RNN lessons)";
 
@@ -79,12 +79,26 @@ export function ensureChromium(): void {
 }
 
 /**
- * Writes the course kernelspec into .jupyter/data/kernels. Idempotent: the same checkout writes the
- * same file; a moved checkout rewrites its absolute paths.
+ * Writes the course kernelspec, and a Jupyter setting that makes it the default of the "New" menu: into the
+ * checkout's .jupyter/ (what npm start uses), or under `prefix` (share/jupyter/kernels/ and etc/jupyter/), for
+ * every user of a Jupyter installed there (--sys-prefix: the Python's own prefix, e.g. /usr for Debian's, as
+ * a JupyterHub image does). Idempotent: the same checkout writes the same files; a moved one rewrites its paths.
  */
-export function installKernel(): string {
-  const dir = path.join(jupyterDir, "data", "kernels", kernelName);
+export function installKernel(prefix?: string): string {
+  const dataDir = prefix === undefined ? path.join(jupyterDir, "data") : path.join(prefix, "share", "jupyter");
+  const configDir = prefix === undefined ? path.join(jupyterDir, "config") : path.join(prefix, "etc", "jupyter");
+  const dir = path.join(dataDir, "kernels", kernelName);
   fs.mkdirSync(dir, { recursive: true });
+  // The default kernel of the "New" menu. jupyter_server (Notebook 7, JupyterLab) reads a file of our own in
+  // jupyter_server_config.d/; the classic Notebook 6 reads only jupyter_notebook_config.json, so the setting is
+  // merged into that file, keeping whatever else it holds.
+  const setting = { MappingKernelManager: { default_kernel_name: kernelName } };
+  fs.mkdirSync(path.join(configDir, "jupyter_server_config.d"), { recursive: true });
+  writeIfChanged(path.join(configDir, "jupyter_server_config.d", `${kernelName}.json`), JSON.stringify(setting, null, 2) + "\n");
+  const classic = path.join(configDir, "jupyter_notebook_config.json");
+  const existing = fs.existsSync(classic) ? (JSON.parse(fs.readFileSync(classic, "utf8")) as Record<string, Record<string, unknown>>) : {};
+  const merged = { ...existing, MappingKernelManager: { ...existing.MappingKernelManager, ...setting.MappingKernelManager } };
+  writeIfChanged(classic, JSON.stringify(merged, null, 2) + "\n");
   const spec = {
     argv: [process.execPath, path.join(repoRoot, "scripts", "kernel.cjs"), "--config-path", "{connection_file}"],
     display_name: kernelDisplayName,
@@ -93,9 +107,17 @@ export function installKernel(): string {
     env: { RNN_LESSONS_ROOT: repoRoot },
   };
   const file = path.join(dir, "kernel.json");
-  const text = JSON.stringify(spec, null, 2) + "\n";
-  if (!fs.existsSync(file) || fs.readFileSync(file, "utf8") !== text) fs.writeFileSync(file, text);
+  writeIfChanged(file, JSON.stringify(spec, null, 2) + "\n");
   return file;
+}
+
+function writeIfChanged(file: string, text: string): void {
+  if (!fs.existsSync(file) || fs.readFileSync(file, "utf8") !== text) fs.writeFileSync(file, text);
+}
+
+/** The prefix of the Python that runs Jupyter (sys.prefix: /usr for Debian's), where --sys-prefix installs. */
+export function jupyterSysPrefix(): string {
+  return execFileSync(jupyterPython, ["-c", "import sys; print(sys.prefix)"], { encoding: "utf8" }).trim();
 }
 
 /** `npm run setup -- [--browser] [--numpy]`: what `npm start` and `npm test` run first. */
@@ -109,7 +131,16 @@ export function setup(options: { browser?: boolean; numpy?: boolean } = {}): voi
 
 if (require.main === module) {
   try {
-    setup({ browser: process.argv.includes("--browser"), numpy: process.argv.includes("--numpy") });
+    const args = process.argv.slice(2);
+    const prefixAt = args.indexOf("--prefix");
+    if (args.includes("--sys-prefix") || prefixAt >= 0) {
+      // npm run kernel:install -- --sys-prefix | --prefix DIR: for every user of that Jupyter (a class's server).
+      const prefix = prefixAt >= 0 ? args[prefixAt + 1] : jupyterSysPrefix();
+      if (!prefix) throw new MissingTool("--prefix needs a folder, e.g. npm run kernel:install -- --prefix /opt/conda");
+      console.log(`setup: kernel "${kernelDisplayName}" registered for all users in ${installKernel(path.resolve(prefix))}`);
+    } else {
+      setup({ browser: args.includes("--browser"), numpy: args.includes("--numpy") });
+    }
   } catch (err) {
     console.error(err instanceof MissingTool ? err.message : err);
     process.exit(1);

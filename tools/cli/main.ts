@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { describeFlags, FlagSpec, parseFlags, UsageError } from "./flags";
 import { buildLessons } from "../lessons";
-import { repoRoot } from "../../src/course";
+import { reportsRoot } from "../../src/course";
 import { ensureJupyter, installKernel, MissingTool } from "../setup";
 
 // Commands load their modules when run, so `npm run lessons` does not start TensorFlow.js.
@@ -79,7 +79,7 @@ const commands: Record<string, Command> = {
       ensureJupyter();
       installKernel();
       const reportFile = (flags.report as string | undefined) ??
-        path.join(repoRoot, "reports", "grades", `${path.basename(notebook, ".ipynb")}.json`);
+        path.join(reportsRoot(), "grades", `${path.basename(notebook, ".ipynb")}.json`);
       const report = await gradeNotebook(notebook, { reportFile, timeoutSeconds: flags.timeout as number });
       console.log(formatReport(report));
       console.log(`report: ${path.relative(process.cwd(), reportFile)}`);

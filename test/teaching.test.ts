@@ -1,0 +1,70 @@
+// A teacher's class on one server (JupyterHub spawns one Jupyter per learner): the kernelspec installed for every
+// user under a prefix and the default of the "New" menu; the course folder read-only, each learner's runs in their
+// own home; tested with real Jupyter, the kernel running as an unprivileged user (nobody) who cannot write the
+// course folder. docs/TEACHING.md says the rest.
+import assert from "node:assert/strict";
+import { spawn, spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { test } from "node:test";
+import { jupyterPython, repoRoot } from "../src/course";
+
+const work = fs.mkdtempSync(path.join(os.tmpdir(), "rnn-teaching-"));
+fs.chmodSync(work, 0o755);
+const prefix = path.join(work, "prefix");
+const env = (extra: Record<string, string>) => ({ ...process.env, JUPYTER_PATH: path.join(prefix, "share", "jupyter"), JUPYTER_CONFIG_PATH: path.join(prefix, "etc", "jupyter"), ...extra });
+
+test("npm run kernel:install -- --prefix DIR: Jupyter under that prefix lists the course kernel and makes it the default", async () => {
+  const install = spawnSync("npm", ["run", "--silent", "kernel:install", "--", "--prefix", prefix], { cwd: repoRoot, encoding: "utf8" });
+  assert.equal(install.status, 0, install.stderr);
+  assert.match(install.stdout, /registered for all users in .*prefix\/share\/jupyter\/kernels\/rnn-lessons\/kernel\.json/);
+  const runtime = path.join(work, "runtime");
+  const config = path.join(work, "config"); // the user's own, empty: the default comes from the prefix
+  const port = 20000 + Math.floor(Math.random() * 2000);
+  const server = spawn(jupyterPython, ["-m", "notebook", `--port=${port}`, "--no-browser", "--ip=127.0.0.1", "--allow-root", `--notebook-dir=${work}`, "--NotebookApp.token=t0ken"], {
+    env: env({ JUPYTER_RUNTIME_DIR: runtime, JUPYTER_CONFIG_DIR: config, JUPYTER_DATA_DIR: path.join(work, "data") }), detached: true, stdio: "ignore",
+  });
+  try {
+    let specs: { default: string; kernelspecs: Record<string, unknown> } | undefined;
+    for (let i = 0; i < 100 && !specs; i++) {
+      specs = await fetch(`http://127.0.0.1:${port}/api/kernelspecs?token=t0ken`).then((r) => r.json(), () => undefined);
+      if (!specs) await new Promise((r) => setTimeout(r, 200));
+    }
+    assert.ok(specs, "Jupyter answered");
+    assert.equal(specs.default, "rnn-lessons", "the course kernel is the default of the New menu");
+    assert.ok("rnn-lessons" in specs.kernelspecs);
+  } finally {
+    process.kill(-server.pid!, "SIGTERM");
+  }
+});
+
+test("a learner who cannot write the course folder: the kernel runs, and their runs go to ~/rnn-lessons/runs", { skip: process.getuid?.() !== 0 && "needs root to run the kernel as nobody" }, () => {
+  const home = path.join(work, "home");
+  fs.mkdirSync(home);
+  spawnSync("chown", ["-R", "nobody:nogroup", home]);
+  const steps = path.join(home, "steps.json");
+  fs.writeFileSync(steps, JSON.stringify([{
+    code: [
+      'import { startRun } from "./src/runs/index";',
+      'import { learnerRoot } from "./src/course";',
+      'const run = startRun("welcome", { lr: 5 }); run.log({ step: 1, loss: 3.3 }); run.finish();',
+      "console.log(learnerRoot(), run.dir);",
+    ].join("\n"),
+    timeout: 120,
+  }]));
+  const before = fs.existsSync(path.join(repoRoot, "runs")) ? fs.readdirSync(path.join(repoRoot, "runs"), { recursive: true }).length : 0;
+  // setpriv keeps the environment (HOME among it), as a spawner starting a learner's server would set it.
+  const session = spawnSync("setpriv", ["--reuid=nobody", "--regid=nogroup", "--clear-groups", "--", jupyterPython, path.join(repoRoot, "test", "kernel_session.py"), steps], {
+    cwd: home, encoding: "utf8", timeout: 180_000,
+    env: env({ HOME: home, JUPYTER_RUNTIME_DIR: path.join(home, ".runtime"), JUPYTER_CONFIG_DIR: path.join(home, ".config"), JUPYTER_DATA_DIR: path.join(home, ".data"), RNN_LESSONS_RUNS: "", RNN_LESSONS_HOME: "" }),
+  });
+  assert.equal(session.status, 0, session.stderr);
+  const [result] = JSON.parse(session.stdout).steps;
+  assert.equal(result.status, "ok", result.stderr);
+  assert.equal(result.stdout.trim().split(" ")[0], path.join(home, "rnn-lessons"));
+  assert.ok(result.stdout.includes(path.join(home, "rnn-lessons", "runs", "welcome")), result.stdout);
+  assert.equal(fs.readdirSync(path.join(home, "rnn-lessons", "runs", "welcome")).length, 1);
+  const after = fs.existsSync(path.join(repoRoot, "runs")) ? fs.readdirSync(path.join(repoRoot, "runs"), { recursive: true }).length : 0;
+  assert.equal(after, before, "nothing written in the course folder");
+});
