@@ -5,10 +5,12 @@ export * as welcome from "./welcome/index";
 export * as rnn from "./rnn/index";
 export * as mnist from "./mnist/index";
 export * as charlm from "./charlm/index";
+export * as shakespeare from "./shakespeare/index";
 export * as tang from "./tang/index";
 // Course services:
 export * as names from "./data/names";
 export * as poems from "./data/poems";
+export * as text from "./data/text";
 export * as runs from "./runs/index";
 export * as plot from "./plot/index";
 export * as check from "./check/index";

@@ -102,6 +102,28 @@ test("train dinosaur-names runs lesson 3's model() with the course's printed log
   assert.equal(listRuns("dinosaur-names").length, before, "no run folder for refused settings");
 });
 
+test("train shakespeare on a learner's own text (Chinese) and generate from it; the shipped model: same seed, same text", () => {
+  const text = path.join(runsDir, "lyrics.txt");
+  fs.writeFileSync(text, "床前明月光，疑是地上霜。\n举头望明月，低头思故乡。\n".repeat(20));
+  const out = path.join(runsDir, "lyrics-model");
+  const trained = cli("train", "shakespeare", "--text", text, "--max-steps", "4", "--eval-every", "2", "--units", "16", "--embedding", "8",
+    "--batch-size", "4", "--seq-length", "20", "--out", out);
+  assert.equal(trained.code, 0, trained.stderr);
+  assert.match(trained.stdout, /^\d+ parameters; 20 characters; \d+ to train on, \d+ held out; run /m);
+  assert.deepEqual(JSON.parse(fs.readFileSync(path.join(out, "vocab.json"), "utf8")).length, 20);
+  const mine = cli("generate", "shakespeare", "--model", out, "--prompt", "床前", "--length", "20", "--seed", "3");
+  assert.equal(mine.code, 0, mine.stderr);
+  assert.equal(Array.from(mine.stdout.trim().split("\n").pop()!.replace(/\n/g, "")).length > 0, true);
+  const args = ["generate", "shakespeare", "--prompt", "shall i compare thee", "--length", "120", "--temperature", "0.5", "--seed", "1"];
+  const [first, again] = [cli(...args), cli(...args)];
+  assert.equal(first.code, 0, first.stderr);
+  assert.equal(first.stdout, again.stdout, "the same seed writes the same text");
+  assert.ok(first.stdout.includes("shall i compare thee"));
+  const bad = cli("generate", "shakespeare", "--temperature", "0");
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--temperature must be above 0, got 0/);
+});
+
 test("lessons --check passes when the committed notebooks match their sources", () => {
   const result = cli("lessons", "--check");
   assert.equal(result.code, 0, result.stderr);

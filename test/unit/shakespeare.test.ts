@@ -5,8 +5,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { after, before, test } from "node:test";
-import { env } from "../../src/course";
-import { buildVocab, encode } from "../../src/data/text";
+import { datasetsDir, env, pretrainedDir } from "../../src/course";
+import { buildVocab, encode, loadText, splitHeldOut } from "../../src/data/text";
 import {
   buildCharModel, buildCourseModel, heldOutLoss, loadCharModel, nats, nextChars, sampleText, sequenceLoss, trainCharModel,
   trainRecipe, trainWindowModel, windowHeldOutLoss, windows, writeSonnet,
@@ -147,6 +147,7 @@ test("sampling: warmed on a prompt, seeded, stops after the asked line breaks; a
   const sonnet = writeSonnet(gen, vocab, "from fairest", { temperature: 1.5, random: seededRandom(3) });
   assert.ok(sonnet.startsWith("from fairest"));
   assert.equal(sonnet.split("\n").length - 1, 14);
+  assert.ok(sonnet.split("\n").slice(0, 14).every((line) => line.trim() !== ""), "a sonnet has no blank lines");
   const top = nextChars(gen, vocab, "from", 3);
   assert.equal(top.length, 3);
   assert.ok(top[0].p >= top[1].p && top[1].p >= top[2].p);
@@ -171,4 +172,20 @@ test("trainRecipe writes the model, vocab.json, settings.json, history.csv and m
   assert.deepEqual(settings.units, [8]);
   assert.equal(fs.readFileSync(path.join(out, "history.csv"), "utf8").trim().split("\n").length, 3);
   loaded.model.dispose();
+});
+
+test("the shipped model: its files, any-length input, and a held-out loss ≤ 1.60 nats/char that metrics.json reports", async () => {
+  const dir = pretrainedDir("shakespeare-lstm");
+  assert.deepEqual(fs.readdirSync(dir).sort(), ["history.csv", "metrics.json", "model.json", "settings.json", "vocab.json", "weights.bin"]);
+  const shipped = await loadCharModel(dir);
+  assert.equal(shipped.vocab.vocabSize, 38);
+  assert.equal(shipped.lowercase, true);
+  assert.deepEqual(shipped.model.inputs[0].shape, [null, null], "any batch, any length");
+  const source = loadText(path.join(datasetsDir, "shakespeare.txt"), { lowercase: true });
+  const { heldOut } = splitHeldOut(source.chars, 0.1);
+  const loss = heldOutLoss(shipped.model, encode(heldOut, shipped.vocab));
+  const metrics = JSON.parse(fs.readFileSync(path.join(dir, "metrics.json"), "utf8"));
+  assert.ok(loss <= 1.6, `held-out loss ${loss}`);
+  assert.ok(Math.abs(loss - metrics.heldOutLoss) < 1e-3, `metrics.json says ${metrics.heldOutLoss}, the model gives ${loss}`);
+  shipped.model.dispose();
 });

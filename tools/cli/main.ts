@@ -9,6 +9,7 @@ import { ensureJupyter, installKernel, MissingTool } from "../setup";
 // Commands load their modules when run, so `npm run lessons` does not start TensorFlow.js.
 const trainers = () => require("./train").trainers as typeof import("./train").trainers;
 const benches = () => require("../bench/index").benches as typeof import("../bench/index").benches;
+const generators = () => require("./generate").generators as typeof import("./generate").generators;
 
 interface Command {
   usage: () => string;
@@ -49,6 +50,24 @@ const commands: Record<string, Command> = {
       const { flags, positional: extra } = parseFlags(rest, trainer.flags);
       if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}" (flags start with --)`);
       await trainer.run(flags);
+      return 0;
+    },
+  },
+  generate: {
+    usage: () => `npm run generate -- LESSON [flags]\n  Lessons: ${Object.entries(generators()).map(([k, g]) => `\n    ${k}: ${g.describe}`).join("")}\n  npm run generate -- LESSON --help lists its flags.`,
+    flags: {},
+    async run(positional) {
+      const [lesson, ...rest] = positional;
+      const generator = generators()[lesson];
+      const known = list(Object.keys(generators()));
+      if (!generator) throw new UsageError(lesson ? `unknown lesson "${lesson}" (lessons: ${known})` : `which lesson? (lessons: ${known})`);
+      if (rest.includes("--help")) {
+        console.log(`npm run generate -- ${lesson} [flags]\n  ${generator.describe}\n${describeFlags(generator.flags)}`);
+        return 0;
+      }
+      const { flags, positional: extra } = parseFlags(rest, generator.flags);
+      if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}" (flags start with --)`);
+      await generator.run(flags);
       return 0;
     },
   },
@@ -107,14 +126,14 @@ async function main(argv: string[]): Promise<number> {
     console.error(`usage: tsx tools/cli/main.ts (${list(Object.keys(commands))}) ...`);
     return 2;
   }
-  // `train LESSON --help` is the trainer's own help; anything else with --help is the command's.
-  if (args.includes("--help") && !(name === "train" && args[0] && !args[0].startsWith("--"))) {
+  // `train LESSON --help` is the trainer's own help (likewise generate); anything else with --help is the command's.
+  if (args.includes("--help") && !((name === "train" || name === "generate") && args[0] && !args[0].startsWith("--"))) {
     console.log(command.usage() + (Object.keys(command.flags).length ? "\n" + describeFlags(command.flags) : ""));
     return 0;
   }
   try {
-    // train and bench pass their flags on to the trainer or benchmark.
-    const passThrough = name === "train" || name === "bench";
+    // train, generate and bench pass their flags on to the lesson's trainer, generator or benchmark.
+    const passThrough = name === "train" || name === "generate" || name === "bench";
     const { flags, positional } = passThrough ? { flags: {}, positional: args } : parseFlags(args, command.flags);
     return await command.run(positional, flags);
   } catch (err) {

@@ -28,11 +28,12 @@ class Diverged extends Error {
 }
 
 /** Flags named after a recipe's settings (lrDecay → --lr-decay), with the recipe's defaults. */
-function recipeFlags(help: Record<string, [FlagSpec["type"], string]>, extra: Record<string, FlagSpec>): Record<string, FlagSpec> {
-  const { recipeDefaults } = require("../../src/mnist/recipe") as typeof import("../../src/mnist/recipe");
-  const defaults = recipeDefaults as Record<string, number | string | boolean | undefined>;
+function recipeFlags(recipeDefaults: object, help: Record<string, [FlagSpec["type"], string]>, extra: Record<string, FlagSpec>): Record<string, FlagSpec> {
+  const defaults = recipeDefaults as Record<string, number | string | boolean | number[] | undefined>;
+  // A list (LSTM sizes) is a flag of comma-separated numbers: --units 256,256.
+  const flagDefault = (v: number | string | boolean | number[] | undefined) => (Array.isArray(v) ? v.join(",") : v);
   return {
-    ...Object.fromEntries(Object.entries(help).map(([name, [type, text]]) => [kebabCase(name), { type, default: defaults[name], help: text }])),
+    ...Object.fromEntries(Object.entries(help).map(([name, [type, text]]) => [kebabCase(name), { type, default: flagDefault(defaults[name]), help: text }])),
     ...extra,
   };
 }
@@ -139,7 +140,8 @@ export const trainers: Record<string, Trainer> = {
     // The recipe's settings, under the same names as kebab-case flags; their defaults are the recipe's. A getter:
     // reading them loads the recipe, and with it TensorFlow.js, which the other lessons' training does not need.
     get flags() {
-      return recipeFlags({
+      const { recipeDefaults } = require("../../src/mnist/recipe") as typeof import("../../src/mnist/recipe");
+      return recipeFlags(recipeDefaults, {
       cell: ["string", "recurrent layer: lstm, gru or simpleRNN"],
       units: ["integer", "hidden size"],
       epochs: ["integer", "passes over the training digits"],
@@ -193,6 +195,67 @@ export const trainers: Record<string, Trainer> = {
       if (out !== undefined) console.log(`model copied to ${out}`);
       console.log(`run ${run.id}: ${path.relative(repoRoot, run.dir)}/history.csv`);
       console.log(`report: ${path.relative(repoRoot, writeRunReport("mnist", run.id, [["loss", "valLoss"], ["accuracy", "valAccuracy"]]))}`);
+    },
+  },
+  shakespeare: {
+    describe: "lesson 4: the character LSTM on the sonnets (or --text FILE, any UTF-8 text); the defaults train the shipped model",
+    get flags() {
+      const { recipeDefaults } = require("../../src/shakespeare/recipe") as typeof import("../../src/shakespeare/recipe");
+      return recipeFlags(recipeDefaults, {
+        text: ["string", "the text to learn: a file in datasets/ or a path (UTF-8, any language)"],
+        heldOutFraction: ["number", "the last part of the text kept apart to measure the held-out loss"],
+        embedding: ["integer", "size of each character's embedding"],
+        units: ["string", "LSTM sizes, bottom first, comma-separated"],
+        dropout: ["number", "dropout between the layers while training"],
+        batchSize: ["integer", "windows per batch"],
+        seqLength: ["integer", "characters per window (every one a target)"],
+        lr: ["number", "Adam's learning rate"],
+        clipNorm: ["number", "gradients are scaled down when their global norm exceeds this"],
+        weightDecay: ["number", "weight decay (AdamW-style) on the weights"],
+        evalEvery: ["integer", "batches between held-out measurements (and checkpoints)"],
+        patience: ["integer", "held-out measurements without improvement before the learning rate drops"],
+        lrDecay: ["number", "the learning rate is multiplied by this when it drops"],
+        maxDecays: ["integer", "drops before training stops"],
+        maxMinutes: ["number", "wall-time budget in minutes"],
+        seed: ["integer", "seeds the initial weights and the windows"],
+        maxSteps: ["integer", "stop after this many batches in all"],
+        resume: ["string", "a run's checkpoint folder to resume from (weights, optimizer state, progress)"],
+      }, {
+        lowercase: { type: "boolean", default: true, help: "lowercase the text first, as the course does (--lowercase=false keeps case)" },
+        out: { type: "string", help: "copy the best model, vocab.json, settings.json, history.csv and metrics.json here" },
+      });
+    },
+    async run(flags) {
+      const { trainRecipe } = require("../../src/shakespeare/recipe") as typeof import("../../src/shakespeare/recipe");
+      const { out, units, ...changes } = camelCaseKeys(flags);
+      const sizes = String(units).split(",").map(Number);
+      if (sizes.length === 0 || sizes.some((n) => !(Number.isInteger(n) && n >= 1))) throw new UsageError(`--units must be whole numbers ≥ 1 separated by commas, got "${units}"`);
+      let progress: ReturnType<typeof startProgress> | undefined;
+      let smoothed = NaN;
+      let stopRequested = false;
+      const stopListening = onInterrupt(() => (stopRequested = true));
+      const { run, metrics } = await trainRecipe({ ...changes, units: sizes } as Parameters<typeof trainRecipe>[0], {
+        shouldStop: () => stopRequested,
+        onStart: ({ parameters, trainChars, heldOutChars, vocabSize, run }) => {
+          console.log(`${parameters} parameters; ${vocabSize} characters; ${trainChars} to train on, ${heldOutChars} held out; run ${run.id}`);
+          // Training runs until its held-out loss stops improving or its time is up: a bar only when the steps are set.
+          if (changes.maxSteps !== undefined) progress = startProgress("shakespeare", changes.maxSteps as number);
+        },
+        onBatch: (step, loss) => {
+          smoothed = Number.isFinite(smoothed) ? 0.95 * smoothed + 0.05 * loss : loss;
+          progress?.update(step, { loss: smoothed });
+        },
+        onLog: (row, saved) => {
+          progress?.stop();
+          console.log(`step ${row.step}: loss ${row.loss.toFixed(4)}, held-out ${row.heldOut.toFixed(4)} nats/char${saved ? " (best so far: saved)" : ""}`);
+        },
+      }, out === undefined ? undefined : path.resolve(repoRoot, out as string)).finally(stopListening);
+      progress?.stop();
+      console.log(`best held-out loss ${metrics.heldOutLoss.toFixed(4)} nats/char at step ${metrics.bestStep}; ${metrics.steps} steps, ` +
+        `${metrics.charsPerSecond.toFixed(0)} characters/s, ${(metrics.wallSeconds / 60).toFixed(1)} min in all (${metrics.ended})`);
+      if (out !== undefined) console.log(`model copied to ${out}`);
+      console.log(`run ${run.id}: ${path.relative(repoRoot, run.dir)}/history.csv`);
+      console.log(`report: ${path.relative(repoRoot, writeRunReport("shakespeare", run.id, [["loss", "heldOut"]]))}`);
     },
   },
 };

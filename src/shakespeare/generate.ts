@@ -1,0 +1,116 @@
+// Writing like Shakespeare: warm a CharGenerator's state on a prompt, then sample one character at a time at a
+// temperature, stopping after a number of characters or of line breaks (14 lines: a sonnet). Also the shipped model
+// with its vocabulary, and the next character's most likely choices.
+import * as fs from "fs";
+import * as path from "path";
+import { pretrainedDir } from "../course";
+import { encode, vocabFrom } from "../data/text";
+import type { Vocab } from "../data/text";
+import type { tf } from "../tf/backend";
+import { CharGenerator, softmax } from "../tf/generate";
+import { loadModel } from "../tf/models";
+
+/** A trained character model with what turns text into its input. */
+export interface CharModel {
+  model: tf.LayersModel;
+  vocab: Vocab;
+  /** Lowercase a prompt before encoding it (the model was trained on lowercased text). */
+  lowercase: boolean;
+  /** The folder it came from. */
+  dir: string;
+}
+
+/** Returns the model in `dir` (default datasets/pretrained/shakespeare-lstm) with its vocab.json and settings.json's lowercase. */
+export async function loadCharModel(dir = pretrainedDir("shakespeare-lstm")): Promise<CharModel> {
+  const vocabFile = path.join(dir, "vocab.json");
+  if (!fs.existsSync(vocabFile)) throw new Error(`loadCharModel: ${vocabFile} is missing: train the model first (trainRecipe with out = ${dir}).`);
+  const ixToChar = JSON.parse(fs.readFileSync(vocabFile, "utf8")) as string[];
+  if (!Array.isArray(ixToChar) || ixToChar.some((c) => typeof c !== "string")) throw new Error(`loadCharModel: ${vocabFile} must be a JSON list of characters in index order.`);
+  const settingsFile = path.join(dir, "settings.json");
+  const settings = fs.existsSync(settingsFile) ? (JSON.parse(fs.readFileSync(settingsFile, "utf8")) as { lowercase?: boolean }) : {};
+  const model = await loadModel(dir);
+  return { model, vocab: vocabFrom(ixToChar), lowercase: settings.lowercase ?? false, dir };
+}
+
+/** Options of sampleText. */
+export interface SampleTextOptions {
+  /** Most characters to sample (default 400). */
+  length?: number;
+  /** Softmax temperature: below 1 safer, above 1 wilder (default 0.5). */
+  temperature?: number;
+  /** Stop after this many line breaks have been sampled (default: never; 14 for a sonnet after a full first line). */
+  lines?: number;
+  /** Count only line breaks that end a line with text, so blank lines do not count as lines (default false). */
+  textLinesOnly?: boolean;
+  /** A uniform random number in [0, 1), e.g. seededRandom(42). Default Math.random. */
+  random?: () => number;
+  /** Lowercase the prompt first (default false; loadCharModel's `lowercase` says what the model needs). */
+  lowercase?: boolean;
+}
+
+/**
+ * Returns the text sampled after `prompt` (the prompt itself not included): resets the generator, feeds the prompt
+ * to warm its state, then samples up to `length` characters at `temperature`, stopping after `lines` line breaks.
+ */
+export function sampleText(gen: CharGenerator, vocab: Vocab, prompt: string, opts: SampleTextOptions = {}): string {
+  const length = opts.length ?? 400;
+  const temperature = opts.temperature ?? 0.5;
+  const lines = opts.lines ?? Infinity;
+  const random = opts.random ?? Math.random;
+  if (!(temperature > 0)) throw new Error(`sampleText: temperature must be above 0, got ${temperature}.`);
+  if (prompt.length === 0) throw new Error("sampleText: the prompt is empty; give at least one character to start from (e.g. \"\\n\").");
+  const ix = encode(opts.lowercase ? prompt.toLowerCase() : prompt, vocab);
+  gen.reset();
+  for (let i = 0; i < ix.length - 1; i++) gen.stepLogits(ix[i]);
+  let current = ix[ix.length - 1];
+  let out = "";
+  let breaks = 0;
+  let lineHasText = !opts.textLinesOnly || !prompt.endsWith("\n");
+  for (let i = 0; i < length && breaks < lines; i++) {
+    current = gen.sampleAfter(current, { temperature, random });
+    const c = vocab.ixToChar[current];
+    out += c;
+    if (c !== "\n") lineHasText = lineHasText || c.trim() !== "";
+    else {
+      if (lineHasText || !opts.textLinesOnly) breaks++;
+      lineHasText = false;
+    }
+  }
+  return out;
+}
+
+/**
+ * Returns a poem of `lines` lines of text (default 14, a sonnet) that continues `prompt`: the prompt's line is
+ * completed, then lines are sampled until `lines` lines with text in all, the prompt's included (blank lines are
+ * dropped; at most 1,500 characters are sampled).
+ */
+export function writeSonnet(gen: CharGenerator, vocab: Vocab, prompt: string, opts: Omit<SampleTextOptions, "lines" | "length" | "textLinesOnly"> & { lines?: number } = {}): string {
+  const wanted = opts.lines ?? 14;
+  const text = opts.lowercase ? prompt.toLowerCase() : prompt;
+  const inPrompt = text.split("\n").slice(0, -1).filter((line) => line.trim() !== "").length;
+  const poem = text + sampleText(gen, vocab, text, { ...opts, lowercase: false, lines: Math.max(1, wanted - inPrompt), length: 1500, textLinesOnly: true });
+  return poem.split("\n").filter((line, i, all) => line.trim() !== "" || i === all.length - 1).join("\n");
+}
+
+/** Returns the `k` most likely next characters after `prompt` with their probabilities at `temperature`, most likely first. */
+export function nextChars(gen: CharGenerator, vocab: Vocab, prompt: string, k = 5, temperature = 1): Array<{ char: string; p: number }> {
+  const ix = encode(prompt, vocab);
+  if (ix.length === 0) throw new Error("nextChars: the prompt is empty.");
+  gen.reset();
+  let logits: Float32Array = new Float32Array(0);
+  for (const i of ix) logits = gen.stepLogits(i);
+  const p = softmax(logits, temperature);
+  return Array.from(p, (pi, i) => ({ char: vocab.ixToChar[i], p: pi }))
+    .sort((a, b) => b.p - a.p)
+    .slice(0, k);
+}
+
+/** Returns the generator's speed in characters per second, sampling `count` characters after a one-character start. */
+export function generationSpeed(gen: CharGenerator, count = 5000, temperature = 0.5): number {
+  gen.reset();
+  const started = performance.now();
+  gen.generate([0], count, { temperature });
+  const seconds = (performance.now() - started) / 1000;
+  gen.reset();
+  return count / Math.max(seconds, 1e-9);
+}

@@ -1,0 +1,203 @@
+// The shipped model's recipe (datasets/pretrained/shakespeare-lstm/): the lowercased sonnets, the last 10% of the
+// characters held out, Embedding → 2 × LSTM(256) with dropout → Dense logits, trained on random 100-character
+// windows with Adam and clipped gradients; the learning rate halves when the held-out loss stops improving, and the
+// checkpoint with the best held-out loss is kept (written to `out` as training goes, so a cut-short run leaves one).
+// Measured on 1 wasm thread of a busy 2-core machine (~2,900 characters/s): dropout 0.4 without weight decay peaked
+// at 1.615 nats/char (step 1,100, 23 min) and then overfit, lowering the learning rate did not help; dropout 0.5
+// with weight decay 0.1 reached 1.593 at step 1,500 (30 min) and was overfitting by the 34-minute budget.
+import * as fs from "fs";
+import * as path from "path";
+import { datasetsDir } from "../course";
+import { buildVocab, encode, loadText, splitHeldOut } from "../data/text";
+import { startRun } from "../runs/index";
+import type { Run } from "../runs/index";
+import { initBackend, tf } from "../tf/backend";
+import { saveModel } from "../tf/models";
+import { buildCharModel } from "./model";
+import { trainCharModel } from "./train";
+import type { LogRow, TrainResult } from "./train";
+
+/** The shipped model's settings (chosen by measurement: see metrics.json). Run logs use these names. */
+export const recipeDefaults = {
+  /** A file in datasets/, or an absolute path. */
+  text: "shakespeare.txt",
+  lowercase: true,
+  heldOutFraction: 0.1,
+  embedding: 32,
+  /** LSTM sizes, bottom first. */
+  units: [256, 256] as number[],
+  dropout: 0.5,
+  batchSize: 32,
+  seqLength: 100,
+  lr: 2e-3,
+  clipNorm: 5,
+  weightDecay: 0.1,
+  evalEvery: 100,
+  patience: 2,
+  lrDecay: 0.5,
+  maxDecays: 4,
+  /** Wall-time budget in minutes (training and evaluations). */
+  maxMinutes: 34,
+  seed: 0,
+};
+
+export type RecipeSettings = typeof recipeDefaults & {
+  /** Stop after this many batches in all (quick tries, tests). */
+  maxSteps?: number;
+  /** A checkpoint folder (a run's checkpoint/) to resume from: weights, Adam's state and progress. */
+  resume?: string;
+};
+
+/** What the recipe measured, as written to metrics.json. */
+export interface RecipeMetrics {
+  /** Best mean nats per held-out character (the whole held-out text read in order), and when. */
+  heldOutLoss: number;
+  bestStep: number;
+  bestTrainSeconds: number;
+  bestWallSeconds: number;
+  steps: number;
+  trainSeconds: number;
+  wallSeconds: number;
+  /** Training characters per second (each one a target), evaluations excluded. */
+  charsPerSecond: number;
+  ended: string;
+  finished: boolean;
+  parameters: number;
+  vocabSize: number;
+  trainChars: number;
+  heldOutChars: number;
+  backend: string;
+  tfjs: string;
+  date: string;
+  settings: Record<string, unknown>;
+  /** The settings that differ from recipeDefaults. */
+  changed: Record<string, unknown>;
+}
+
+/** Called as the recipe goes, for a progress bar or printed lines. */
+export interface RecipeEvents {
+  onStart?(info: { parameters: number; trainChars: number; heldOutChars: number; vocabSize: number; run: Run }): void;
+  onBatch?(step: number, loss: number): void;
+  onLog?(row: LogRow, saved: boolean): void;
+  shouldStop?(): boolean;
+}
+
+/**
+ * Trains the recipe with `changes` over recipeDefaults, logged in runs/shakespeare/<run-id>/ (settings.json,
+ * history.csv, model/ = the best checkpoint, checkpoint/ = the latest with Adam's state, metrics.json). With `out`,
+ * writes there model.json + weights.bin (the best so far, at every new best), vocab.json (the characters in index
+ * order), settings.json (how to turn text into the model's input), history.csv and metrics.json.
+ * Returns the run, the training result and the metrics.
+ */
+export async function trainRecipe(changes: Partial<RecipeSettings> = {}, events: RecipeEvents = {}, out?: string): Promise<{ run: Run; result: TrainResult; metrics: RecipeMetrics }> {
+  const s: RecipeSettings = { ...recipeDefaults, ...definedOnly(changes) };
+  const backend = await initBackend();
+  const started = Date.now();
+  const file = path.isAbsolute(s.text) ? s.text : path.join(datasetsDir, s.text);
+  const source = loadText(file, { lowercase: s.lowercase, minLength: 2 * s.seqLength + 2 });
+  const vocab = buildVocab(source.chars);
+  const indices = encode(source.chars, vocab);
+  const split = splitHeldOut(indices, s.heldOutFraction);
+  const train = Int32Array.from(split.train);
+  const heldOut = Int32Array.from(split.heldOut);
+  const units = s.units.join(",");
+  const run = startRun("shakespeare", {
+    model: `embedding(${vocab.vocabSize}→${s.embedding}) → lstm(${units.replace(/,/g, ") → lstm(")}) → dense(${vocab.vocabSize})`,
+    ...flatSettings(s),
+    vocabSize: vocab.vocabSize, trainChars: train.length, heldOutChars: heldOut.length, backend: backend.name,
+  });
+  const model = buildCharModel({ vocabSize: vocab.vocabSize, embedding: s.embedding, units: s.units, dropout: s.dropout, seed: s.seed });
+  const bestDir = path.join(run.dir, "model");
+  const inputSettings = {
+    text: path.basename(file),
+    lowercase: s.lowercase,
+    lineBreaks: "\\r\\n and \\r read as \\n; a byte-order mark dropped",
+    input: "character indices [batch, seqLength] (int32) of vocab.json's characters, any seqLength",
+    output: "logits [batch, seqLength, vocabSize]: softmax gives the next character's probabilities at every position",
+    heldOut: `the last ${s.heldOutFraction} of the characters (from index ${split.train.length} of ${indices.length})`,
+    vocabSize: vocab.vocabSize,
+    ...flatSettings(s),
+    units: s.units,
+  };
+  const writeOut = (name: string, text: string) => {
+    if (out === undefined) return;
+    fs.mkdirSync(out, { recursive: true });
+    fs.writeFileSync(path.join(out, `${name}.tmp`), text);
+    fs.renameSync(path.join(out, `${name}.tmp`), path.join(out, name));
+  };
+  writeOut("vocab.json", JSON.stringify(vocab.ixToChar) + "\n");
+  writeOut("settings.json", JSON.stringify(inputSettings, null, 2) + "\n");
+  events.onStart?.({ parameters: model.countParams(), trainChars: train.length, heldOutChars: heldOut.length, vocabSize: vocab.vocabSize, run });
+  let best: LogRow | undefined;
+  let bestWall = 0;
+  const metricsNow = (result: Pick<TrainResult, "rows" | "charsPerSecond" | "ended"> & { steps: number; trainSeconds: number }, finished: boolean): RecipeMetrics => ({
+    heldOutLoss: best?.heldOut ?? NaN,
+    bestStep: best?.step ?? 0,
+    bestTrainSeconds: best?.seconds ?? 0,
+    bestWallSeconds: bestWall,
+    steps: result.steps,
+    trainSeconds: Number(result.trainSeconds.toFixed(1)),
+    wallSeconds: Number(((Date.now() - started) / 1000).toFixed(1)),
+    charsPerSecond: Math.round(result.charsPerSecond),
+    ended: result.ended,
+    finished,
+    parameters: model.countParams(),
+    vocabSize: vocab.vocabSize,
+    trainChars: train.length,
+    heldOutChars: heldOut.length,
+    backend: `${backend.name} (${backend.detail})`,
+    tfjs: tf.version.tfjs,
+    date: new Date().toISOString(),
+    settings: { ...s },
+    changed: Object.fromEntries(Object.entries(s).filter(([k, v]) => v !== undefined && JSON.stringify(v) !== JSON.stringify((recipeDefaults as Record<string, unknown>)[k]))),
+  });
+  const copyHistory = () => {
+    const history = path.join(run.dir, "history.csv");
+    if (out !== undefined && fs.existsSync(history)) writeOut("history.csv", fs.readFileSync(history, "utf8"));
+  };
+  let result: TrainResult;
+  try {
+    result = await trainCharModel(model, train, heldOut, {
+      batchSize: s.batchSize, seqLength: s.seqLength, lr: s.lr, clipNorm: s.clipNorm, weightDecay: s.weightDecay, evalEvery: s.evalEvery,
+      patience: s.patience, lrDecay: s.lrDecay, maxDecays: s.maxDecays, maxSteps: s.maxSteps, maxSeconds: s.maxMinutes * 60, seed: s.seed,
+      checkpoint: path.join(run.dir, "checkpoint"), resume: s.resume, run, onBatch: events.onBatch, shouldStop: events.shouldStop,
+      onBest: async (row) => {
+        best = row;
+        bestWall = Number(((Date.now() - started) / 1000).toFixed(1));
+        await saveModel(model, bestDir);
+        if (out !== undefined) {
+          await saveModel(model, out);
+          copyHistory();
+          const partial = { steps: row.step, trainSeconds: row.seconds, rows: [], charsPerSecond: row.charsPerSecond, ended: "running" as TrainResult["ended"] };
+          writeOut("metrics.json", JSON.stringify(metricsNow(partial, false), null, 2) + "\n");
+        }
+      },
+      onLog: (row) => events.onLog?.(row, best === row),
+    });
+  } finally {
+    model.dispose();
+  }
+  const metrics = metricsNow({ ...result, steps: result.state.step, trainSeconds: result.state.seconds }, true);
+  if (best === undefined) {
+    // Resumed and never improved on the checkpoint's best: report that one (its model is the earlier run's).
+    metrics.heldOutLoss = result.state.bestLoss;
+    metrics.bestStep = result.state.bestStep;
+  }
+  fs.writeFileSync(path.join(run.dir, "metrics.json"), JSON.stringify(metrics, null, 2) + "\n");
+  run.finish({ heldOutLoss: metrics.heldOutLoss, bestStep: metrics.bestStep });
+  copyHistory();
+  writeOut("metrics.json", JSON.stringify(metrics, null, 2) + "\n");
+  return { run, result, metrics };
+}
+
+/** The settings as flat values a run log keeps (units as "256,256"). */
+function flatSettings(s: RecipeSettings): Record<string, string | number | boolean> {
+  const flat: Record<string, string | number | boolean> = {};
+  for (const [k, v] of Object.entries(s)) if (v !== undefined) flat[k] = Array.isArray(v) ? v.join(",") : (v as string | number | boolean);
+  return flat;
+}
+
+/** The entries of `o` whose value is not undefined (so they do not hide a default). */
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,408 @@
+// Lesson 4's training loop, written out: batches of random windows of the training text where every position is a
+// target, tf.variableGrads + Adam with clipped gradients (and optional decoupled weight decay), the held-out loss
+// measured on the whole held-out text read in order, the learning rate lowered when it stops improving, the best
+// checkpoint kept, a stop flag, a logged run, and checkpoints holding the optimiser's state so a run can resume.
+import * as fs from "fs";
+import * as path from "path";
+import type { Run } from "../runs/index";
+import { tf } from "../tf/backend";
+import { clipByGlobalNorm } from "../tf/clip";
+import { CharGenerator, seededRandom } from "../tf/generate";
+import { loadModel, saveModel } from "../tf/models";
+import { sequenceLoss, windowLoss, windowsOneHot } from "./model";
+import type { Windows } from "../data/text";
+
+/** Returns a batch of `batchSize` random windows of `text` (indices): xs [batchSize, seqLength] and ys, the characters one further on (int32). */
+export function randomBatch(text: Int32Array, batchSize: number, seqLength: number, random: () => number): { xs: tf.Tensor2D; ys: tf.Tensor2D } {
+  if (text.length < seqLength + 1) throw new Error(`randomBatch: the text has ${text.length} characters, fewer than seqLength + 1 = ${seqLength + 1}.`);
+  const x = new Int32Array(batchSize * seqLength);
+  const y = new Int32Array(batchSize * seqLength);
+  const starts = text.length - seqLength; // start in [0, length − seqLength − 1]
+  for (let b = 0; b < batchSize; b++) {
+    const s = Math.floor(random() * starts);
+    x.set(text.subarray(s, s + seqLength), b * seqLength);
+    y.set(text.subarray(s + 1, s + seqLength + 1), b * seqLength);
+  }
+  return { xs: tf.tensor2d(x, [batchSize, seqLength], "int32"), ys: tf.tensor2d(y, [batchSize, seqLength], "int32") };
+}
+
+/**
+ * Returns the mean loss in nats per character of a character model on `text` (indices) read in order from a fresh
+ * state: each of text[1..n) predicted from everything before it, stepped by CharGenerator (one timestep per character).
+ * Works for any model CharGenerator takes (the course's window model too, though it was trained on 40 characters).
+ */
+export function heldOutLoss(model: tf.LayersModel | CharGenerator, text: ArrayLike<number>): number {
+  if (text.length < 2) throw new Error(`heldOutLoss: the text needs at least 2 characters, got ${text.length}.`);
+  const gen = model instanceof CharGenerator ? model : new CharGenerator(model);
+  gen.reset();
+  let total = 0;
+  for (let i = 0; i + 1 < text.length; i++) total += nats(gen.stepLogits(text[i]), text[i + 1]);
+  gen.reset();
+  return total / (text.length - 1);
+}
+
+/** Returns −log softmax(logits)[target], in float64. */
+export function nats(logits: ArrayLike<number>, target: number): number {
+  let max = -Infinity;
+  for (let j = 0; j < logits.length; j++) if (logits[j] > max) max = logits[j];
+  let sum = 0;
+  for (let j = 0; j < logits.length; j++) sum += Math.exp(logits[j] - max);
+  return Math.log(sum) + max - logits[target];
+}
+
+/** Returns the mean loss in nats of the course's window model on every window of `text` (stride 1): each character from the Tx before it. */
+export function windowHeldOutLoss(model: tf.LayersModel, text: Int32Array, Tx = 40, batchSize = 512): number {
+  const vocabSize = model.outputs[0].shape[1] as number;
+  const n = text.length - Tx;
+  if (n < 1) throw new Error(`windowHeldOutLoss: the text has ${text.length} characters, not more than Tx = ${Tx}.`);
+  const X = new Int32Array(n * Tx);
+  for (let i = 0; i < n; i++) X.set(text.subarray(i, i + Tx), i * Tx);
+  let total = 0;
+  for (let from = 0; from < n; from += batchSize) {
+    const to = Math.min(n, from + batchSize);
+    total += tf.tidy(() => {
+      const probs = model.apply(windowsOneHot(X, Tx, vocabSize, from, to), { training: false }) as tf.Tensor;
+      return windowLoss(probs, tf.tensor1d(text.subarray(from + Tx, to + Tx), "int32")).dataSync()[0] * (to - from);
+    });
+  }
+  return total / n;
+}
+
+/** Where a run stands: what a checkpoint's state.json holds to resume. */
+export interface TrainState {
+  step: number;
+  lr: number;
+  /** Seconds spent training so far (evaluations excluded). */
+  seconds: number;
+  bestLoss: number;
+  bestStep: number;
+  /** Evaluations since the best one. */
+  sinceBest: number;
+  /** Times the learning rate was lowered. */
+  decays: number;
+}
+
+/** One logged row: the step (batches so far), epochs of training text seen, and the losses in nats per character. */
+export interface LogRow {
+  step: number;
+  epoch: number;
+  /** Mean training loss over the batches since the last row (dropout on). */
+  loss: number;
+  /** Held-out loss now, and the best so far. */
+  heldOut: number;
+  bestHeldOut: number;
+  lr: number;
+  /** Seconds of training so far, evaluations excluded. */
+  seconds: number;
+  /** Training characters (every one a target) per second since the last row. */
+  charsPerSecond: number;
+}
+
+/** How to train a character model. */
+export interface TrainOptions {
+  batchSize?: number;
+  /** Characters per window; every one is a target. */
+  seqLength?: number;
+  /** Adam's learning rate (default 2e-3). */
+  lr?: number;
+  /** Gradients are scaled down when their global norm exceeds this (Infinity: never). */
+  clipNorm?: number;
+  /** Decoupled weight decay (AdamW): weights of rank ≥ 2 are multiplied by 1 − lr·weightDecay after each step (0: none). */
+  weightDecay?: number;
+  /** Batches between held-out evaluations (and logged rows). */
+  evalEvery?: number;
+  /** Evaluations without a new best before the learning rate is multiplied by lrDecay. */
+  patience?: number;
+  lrDecay?: number;
+  /** Stop after the learning rate was lowered this many times and still did not improve for `patience` evaluations. */
+  maxDecays?: number;
+  /** Stop after this many batches in all. */
+  maxSteps?: number;
+  /** Stop after this many seconds of wall time (training and evaluation). */
+  maxSeconds?: number;
+  /** Seeds the windows drawn. */
+  seed?: number;
+  /** A folder for the latest checkpoint (model, optimiser state, state.json), rewritten at every evaluation. */
+  checkpoint?: string;
+  /** A folder of a checkpoint written by `checkpoint`: its weights, optimiser state and progress are loaded first. */
+  resume?: string;
+  /** The run whose history.csv gets one line per logged row. */
+  run?: Run;
+  /** Called after each logged row. */
+  onLog?: (row: LogRow) => void;
+  /** Called after each batch with the batches done and its loss. */
+  onBatch?: (step: number, loss: number) => void;
+  /** Called (and awaited) after an evaluation that beats every earlier one, e.g. to save the model. */
+  onBest?: (row: LogRow) => void | Promise<void>;
+  /** Checked after each batch: true stops training (an interrupt, ■ in Jupyter or Ctrl-C, does the same). */
+  shouldStop?: () => boolean;
+}
+
+/** What a training run did. */
+export interface TrainResult {
+  rows: LogRow[];
+  state: TrainState;
+  /** Training characters per second (every character a target), evaluations excluded. */
+  charsPerSecond: number;
+  /** Why it ended: "steps", "time", "plateau" or "stopped". */
+  ended: "steps" | "time" | "plateau" | "stopped";
+}
+
+/** The training settings trainCharModel uses when none are given. */
+export const trainDefaults = {
+  batchSize: 32,
+  seqLength: 100,
+  lr: 2e-3,
+  clipNorm: 5,
+  weightDecay: 0,
+  evalEvery: 100,
+  patience: 3,
+  lrDecay: 0.5,
+  maxDecays: 4,
+  seed: 0,
+};
+
+/**
+ * Trains a character model (buildCharModel) on `train` indices with Adam, evaluating on the whole `heldOut` text every
+ * evalEvery batches; returns the logged rows, the final state and the speed. Lowers the learning rate on a plateau
+ * and stops after maxDecays of them, after maxSteps / maxSeconds, or on shouldStop / an interrupt (after the batch).
+ */
+export async function trainCharModel(model: tf.LayersModel, train: Int32Array, heldOut: Int32Array, opts: TrainOptions = {}): Promise<TrainResult> {
+  const o = { ...trainDefaults, ...definedOnly(opts) };
+  const maxSteps = opts.maxSteps ?? Infinity;
+  const maxSeconds = opts.maxSeconds ?? Infinity;
+  if (!(o.lr > 0)) throw new Error(`trainCharModel: lr must be > 0, got ${o.lr}.`);
+  if (train.length < o.seqLength + 1) throw new Error(`trainCharModel: the training text has ${train.length} characters, fewer than seqLength + 1 = ${o.seqLength + 1}.`);
+  const wallStart = performance.now();
+  let state: TrainState = { step: 0, lr: o.lr, seconds: 0, bestLoss: Infinity, bestStep: 0, sinceBest: 0, decays: 0 };
+  const optimizer: tf.Optimizer = tf.train.adam(o.lr);
+  if (opts.resume !== undefined) state = await loadCheckpointInto(opts.resume, model, optimizer);
+  const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const decayed = variables.filter((v) => v.rank >= 2);
+  let interrupted = false;
+  const onInterrupt = () => (interrupted = true);
+  process.on("SIGINT", onInterrupt);
+  const result: TrainResult = { rows: [], state, charsPerSecond: 0, ended: "steps" };
+  let sumLoss = 0;
+  let sinceLog = 0;
+  let secondsAtLog = state.seconds;
+  let trainedChars = 0;
+  let trainedSeconds = 0;
+  try {
+    while (true) {
+      if (state.step >= maxSteps) break;
+      const random = seededRandom((o.seed * 1_000_003 + state.step * 7919) >>> 0);
+      const started = performance.now();
+      (optimizer as unknown as { learningRate: number }).learningRate = state.lr;
+      const { xs, ys } = randomBatch(train, o.batchSize, o.seqLength, random);
+      const lossTensor = tf.tidy(() => {
+        const { value, grads } = tf.variableGrads(() => sequenceLoss(model.apply(xs, { training: true }) as tf.Tensor, ys), variables);
+        optimizer.applyGradients(Number.isFinite(o.clipNorm) ? clipByGlobalNorm(grads, o.clipNorm) : grads);
+        if (o.weightDecay > 0) for (const v of decayed) v.assign(tf.mul(v, 1 - state.lr * o.weightDecay));
+        return value;
+      });
+      const loss = lossTensor.dataSync()[0];
+      tf.dispose([lossTensor, xs, ys]);
+      const seconds = (performance.now() - started) / 1000;
+      state.seconds += seconds;
+      trainedSeconds += seconds;
+      trainedChars += o.batchSize * o.seqLength;
+      state.step++;
+      sumLoss += loss;
+      sinceLog++;
+      opts.onBatch?.(state.step, loss);
+      await new Promise((resolve) => setImmediate(resolve)); // lets an interrupt in
+      const stop = interrupted || (opts.shouldStop?.() ?? false);
+      const outOfTime = (performance.now() - wallStart) / 1000 >= maxSeconds;
+      const last = stop || outOfTime || state.step >= maxSteps;
+      if (sinceLog >= o.evalEvery || last) {
+        const heldOutNats = heldOutLoss(model, heldOut);
+        const improved = heldOutNats < state.bestLoss;
+        if (improved) {
+          state.bestLoss = heldOutNats;
+          state.bestStep = state.step;
+          state.sinceBest = 0;
+        } else {
+          state.sinceBest++;
+        }
+        const row: LogRow = {
+          step: state.step,
+          epoch: Number(((state.step * o.batchSize * o.seqLength) / train.length).toFixed(3)),
+          loss: sumLoss / sinceLog,
+          heldOut: heldOutNats,
+          bestHeldOut: state.bestLoss,
+          lr: state.lr,
+          seconds: Number(state.seconds.toFixed(2)),
+          charsPerSecond: Math.round((sinceLog * o.batchSize * o.seqLength) / Math.max(1e-9, state.seconds - secondsAtLog)),
+        };
+        sumLoss = sinceLog = 0;
+        secondsAtLog = state.seconds;
+        result.rows.push(row);
+        opts.run?.log({ ...row });
+        if (improved) await opts.onBest?.(row);
+        opts.onLog?.(row);
+        let plateau = false;
+        if (state.sinceBest >= o.patience) {
+          if (state.decays >= o.maxDecays) plateau = true;
+          else {
+            state.decays++;
+            state.lr *= o.lrDecay;
+            state.sinceBest = 0;
+          }
+        }
+        if (opts.checkpoint !== undefined) await saveCheckpoint(opts.checkpoint, model, optimizer, state);
+        if (plateau) {
+          result.ended = "plateau";
+          break;
+        }
+      }
+      if (last) {
+        result.ended = stop ? "stopped" : outOfTime ? "time" : "steps";
+        break;
+      }
+    }
+  } finally {
+    process.removeListener("SIGINT", onInterrupt);
+    optimizer.dispose();
+  }
+  result.state = state;
+  result.charsPerSecond = trainedChars / Math.max(trainedSeconds, 1e-9);
+  return result;
+}
+
+/**
+ * Writes a checkpoint to dir: the model (model.json + weights.bin), Adam's state (optimizer.json + optimizer.bin:
+ * its iteration count and both moments, from optimizer.getWeights()) and the training state (state.json).
+ */
+export async function saveCheckpoint(dir: string, model: tf.LayersModel, optimizer: tf.Optimizer, state: TrainState): Promise<void> {
+  await saveModel(model, dir);
+  const weights = await optimizer.getWeights();
+  const specs = weights.map((w) => ({ name: w.name, shape: w.tensor.shape, dtype: w.tensor.dtype }));
+  // Every value as float32 (the iteration count is int32: converted, not reinterpreted).
+  const parts = weights.map((w) => Buffer.from(Float32Array.from(w.tensor.dataSync()).buffer));
+  // getWeights returns the moments themselves (variables) and a new scalar for the iteration count: dispose that one.
+  weights.filter((w) => !(w.tensor instanceof tf.Variable)).forEach((w) => w.tensor.dispose());
+  writeAtomically(path.join(dir, "optimizer.bin"), Buffer.concat(parts));
+  writeAtomically(path.join(dir, "optimizer.json"), JSON.stringify({ optimizer: optimizer.getClassName(), weights: specs }));
+  writeAtomically(path.join(dir, "state.json"), JSON.stringify(state, null, 2) + "\n");
+}
+
+/** Loads a checkpoint's weights into `model` and its Adam state into `optimizer`; returns its training state. */
+export async function loadCheckpointInto(dir: string, model: tf.LayersModel, optimizer: tf.Optimizer): Promise<TrainState> {
+  const stateFile = path.join(dir, "state.json");
+  const specFile = path.join(dir, "optimizer.json");
+  for (const file of [stateFile, specFile, path.join(dir, "optimizer.bin")]) {
+    if (!fs.existsSync(file)) throw new Error(`resume: ${file} is missing: ${dir} is not a checkpoint written by trainCharModel's checkpoint option.`);
+  }
+  const saved = await loadModel(dir);
+  const mine = model.getWeights().map((w) => w.shape.join("×")).join(", ");
+  const theirs = saved.getWeights().map((w) => w.shape.join("×")).join(", ");
+  if (mine !== theirs) {
+    saved.dispose();
+    throw new Error(`resume: the checkpoint in ${dir} holds weights of shapes ${theirs}, but the model has ${mine}: build the model with the checkpoint's settings.`);
+  }
+  model.setWeights(saved.getWeights());
+  saved.dispose();
+  const { weights: specs } = JSON.parse(fs.readFileSync(specFile, "utf8")) as { weights: Array<{ name: string; shape: number[]; dtype: string }> };
+  const bytes = fs.readFileSync(path.join(dir, "optimizer.bin"));
+  const floats = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
+  let at = 0;
+  const named = specs.map((s) => {
+    const size = s.shape.reduce((a, b) => a * b, 1);
+    const values = floats.subarray(at, at + size);
+    const tensor = s.dtype === "int32" ? tf.tensor(Int32Array.from(values), s.shape, "int32") : tf.tensor(values, s.shape, "float32");
+    at += size;
+    return { name: s.name, tensor };
+  });
+  if (at !== floats.length) throw new Error(`resume: ${path.join(dir, "optimizer.bin")} holds ${floats.length} numbers, but optimizer.json describes ${at}.`);
+  await optimizer.setWeights(named);
+  tf.dispose(named.map((n) => n.tensor));
+  return JSON.parse(fs.readFileSync(stateFile, "utf8")) as TrainState;
+}
+
+function writeAtomically(file: string, data: string | Buffer): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(`${file}.tmp`, data);
+  fs.renameSync(`${file}.tmp`, file);
+}
+
+/** The entries of `o` whose value is not undefined (so they do not hide a default). */
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** How the course's window model is trained. */
+export interface WindowTrainOptions {
+  epochs?: number;
+  batchSize?: number;
+  lr?: number;
+  clipNorm?: number;
+  seed?: number;
+  /** Stop after this many batches in all. */
+  maxSteps?: number;
+  /** Called after each batch with the batches done and its loss. */
+  onBatch?: (step: number, loss: number) => void;
+  shouldStop?: () => boolean;
+}
+
+/**
+ * Trains the course's window model (buildCourseModel) on windows from data/text's windows(): shuffled batches, Adam,
+ * clipping; returns the mean loss of each epoch and the speed in examples per second (one target per example).
+ */
+export async function trainWindowModel(model: tf.LayersModel, data: Windows, opts: WindowTrainOptions = {}): Promise<{ epochLosses: number[]; steps: number; seconds: number; examplesPerSecond: number }> {
+  const epochs = opts.epochs ?? 1;
+  const batchSize = opts.batchSize ?? 128;
+  const clipNorm = opts.clipNorm ?? 5;
+  const vocabSize = model.outputs[0].shape[1] as number;
+  const optimizer: tf.Optimizer = tf.train.adam(opts.lr ?? 1e-2);
+  const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const random = seededRandom(opts.seed ?? 0);
+  const epochLosses: number[] = [];
+  let steps = 0;
+  let seconds = 0;
+  let examples = 0;
+  const X = new Int32Array(data.X.length);
+  const Y = new Int32Array(data.m);
+  try {
+    outer: for (let epoch = 0; epoch < epochs; epoch++) {
+      const order = Array.from({ length: data.m }, (_, i) => i);
+      for (let i = order.length - 1; i > 0; i--) {
+        const j = Math.floor(random() * (i + 1));
+        [order[i], order[j]] = [order[j], order[i]];
+      }
+      order.forEach((from, to) => {
+        X.set(data.X.subarray(from * data.Tx, (from + 1) * data.Tx), to * data.Tx);
+        Y[to] = data.Y[from];
+      });
+      let sum = 0;
+      let count = 0;
+      for (let from = 0; from < data.m; from += batchSize) {
+        const to = Math.min(data.m, from + batchSize);
+        const started = performance.now();
+        const lossTensor = tf.tidy(() => {
+          const xs = windowsOneHot(X, data.Tx, vocabSize, from, to);
+          const ys = tf.tensor1d(Y.subarray(from, to), "int32");
+          const { value, grads } = tf.variableGrads(() => windowLoss(model.apply(xs, { training: true }) as tf.Tensor, ys), variables);
+          optimizer.applyGradients(clipByGlobalNorm(grads, clipNorm));
+          return value;
+        });
+        const loss = lossTensor.dataSync()[0];
+        lossTensor.dispose();
+        seconds += (performance.now() - started) / 1000;
+        examples += to - from;
+        steps++;
+        sum += loss * (to - from);
+        count += to - from;
+        opts.onBatch?.(steps, loss);
+        if (steps >= (opts.maxSteps ?? Infinity) || (opts.shouldStop?.() ?? false)) {
+          epochLosses.push(sum / count);
+          break outer;
+        }
+      }
+      epochLosses.push(sum / count);
+    }
+  } finally {
+    optimizer.dispose();
+  }
+  return { epochLosses, steps, seconds, examplesPerSecond: examples / Math.max(seconds, 1e-9) };
+}
