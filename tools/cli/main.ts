@@ -19,6 +19,35 @@ interface Command {
 
 const list = (names: string[]) => names.join(", ");
 
+/** A lesson's entry of `npm run train` or `npm run generate`: what it does, its flags, and the work itself. */
+interface LessonEntry {
+  describe: string;
+  flags: Record<string, FlagSpec>;
+  run(flags: Record<string, unknown>): Promise<void>;
+}
+
+/** `npm run NAME -- LESSON [flags]`: picks the lesson's entry from `registry`, gives its --help or runs it with its flags. */
+function lessonCommand(name: string, registry: () => Record<string, LessonEntry>): Command {
+  return {
+    usage: () => `npm run ${name} -- LESSON [flags]\n  Lessons: ${Object.entries(registry()).map(([k, e]) => `\n    ${k}: ${e.describe}`).join("")}\n  npm run ${name} -- LESSON --help lists its flags.`,
+    flags: {},
+    async run(positional) {
+      const [lesson, ...rest] = positional;
+      const entry = registry()[lesson];
+      const known = list(Object.keys(registry()));
+      if (!entry) throw new UsageError(lesson ? `unknown lesson "${lesson}" (lessons: ${known})` : `which lesson? (lessons: ${known})`);
+      if (rest.includes("--help")) {
+        console.log(`npm run ${name} -- ${lesson} [flags]\n  ${entry.describe}\n${describeFlags(entry.flags)}`);
+        return 0;
+      }
+      const { flags, positional: extra } = parseFlags(rest, entry.flags);
+      if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}" (flags start with --)`);
+      await entry.run(flags);
+      return 0;
+    },
+  };
+}
+
 const commands: Record<string, Command> = {
   lessons: {
     usage: () => "npm run lessons [-- --check]\n  Builds notebooks/NN-slug.ipynb (learner) and notebooks/solutions/NN-slug.ipynb from notebooks/lessons/NN-slug.md.\n" +
@@ -35,42 +64,8 @@ const commands: Record<string, Command> = {
       return 0;
     },
   },
-  train: {
-    usage: () => `npm run train -- LESSON [flags]\n  Lessons: ${Object.entries(trainers()).map(([k, t]) => `\n    ${k}: ${t.describe}`).join("")}\n  npm run train -- LESSON --help lists its flags.`,
-    flags: {},
-    async run(positional) {
-      const [lesson, ...rest] = positional;
-      const trainer = trainers()[lesson];
-      const known = list(Object.keys(trainers()));
-      if (!trainer) throw new UsageError(lesson ? `unknown lesson "${lesson}" (lessons: ${known})` : `which lesson? (lessons: ${known})`);
-      if (rest.includes("--help")) {
-        console.log(`npm run train -- ${lesson} [flags]\n  ${trainer.describe}\n${describeFlags(trainer.flags)}`);
-        return 0;
-      }
-      const { flags, positional: extra } = parseFlags(rest, trainer.flags);
-      if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}" (flags start with --)`);
-      await trainer.run(flags);
-      return 0;
-    },
-  },
-  generate: {
-    usage: () => `npm run generate -- LESSON [flags]\n  Lessons: ${Object.entries(generators()).map(([k, g]) => `\n    ${k}: ${g.describe}`).join("")}\n  npm run generate -- LESSON --help lists its flags.`,
-    flags: {},
-    async run(positional) {
-      const [lesson, ...rest] = positional;
-      const generator = generators()[lesson];
-      const known = list(Object.keys(generators()));
-      if (!generator) throw new UsageError(lesson ? `unknown lesson "${lesson}" (lessons: ${known})` : `which lesson? (lessons: ${known})`);
-      if (rest.includes("--help")) {
-        console.log(`npm run generate -- ${lesson} [flags]\n  ${generator.describe}\n${describeFlags(generator.flags)}`);
-        return 0;
-      }
-      const { flags, positional: extra } = parseFlags(rest, generator.flags);
-      if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}" (flags start with --)`);
-      await generator.run(flags);
-      return 0;
-    },
-  },
+  train: lessonCommand("train", trainers),
+  generate: lessonCommand("generate", generators),
   grade: {
     usage: () => "npm run grade -- NOTEBOOK [--report FILE]\n  Runs a copy of the notebook with the hidden tests in the course kernel and prints the score; the notebook itself is not changed.\n" +
       "npm run grade -- FOLDER --gradebook FILE\n  Grades every notebook under FOLDER (a class's submissions, one folder per learner), each alone, into one CSV.",

@@ -142,22 +142,22 @@ export const trainers: Record<string, Trainer> = {
     get flags() {
       const { recipeDefaults } = require("../../src/mnist/recipe") as typeof import("../../src/mnist/recipe");
       return recipeFlags(recipeDefaults, {
-      cell: ["string", "recurrent layer: lstm, gru or simpleRNN"],
-      units: ["integer", "hidden size"],
-      epochs: ["integer", "passes over the training digits"],
-      batchSize: ["integer", "digits per batch"],
-      lr: ["number", "Adam's learning rate"],
-      lrDecay: ["number", "the learning rate is multiplied by this after every epoch"],
-      clipNorm: ["number", "gradients are scaled down when their global norm exceeds this"],
-      shift: ["integer", "moves each training digit by up to this many pixels, at random (augmentation)"],
-      dropout: ["number", "dropout on the recurrent layer's inputs and state while training"],
-      validation: ["integer", "last training digits kept apart for validation"],
-      limit: ["integer", "train on the first N training digits only (quick tries)"],
-      maxBatches: ["integer", "stop after this many batches in all"],
-      logEvery: ["integer", "batches between logged rows (validation is measured at each)"],
-      seed: ["integer", "seeds the initial weights and the batch order"],
-    }, {
-      out: { type: "string", help: "copy the best model, settings.json, history.csv and metrics.json here (e.g. datasets/pretrained/mnist-lstm)" },
+        cell: ["string", "recurrent layer: lstm, gru or simpleRNN"],
+        units: ["integer", "hidden size"],
+        epochs: ["integer", "passes over the training digits"],
+        batchSize: ["integer", "digits per batch"],
+        lr: ["number", "Adam's learning rate"],
+        lrDecay: ["number", "the learning rate is multiplied by this after every epoch"],
+        clipNorm: ["number", "gradients are scaled down when their global norm exceeds this"],
+        shift: ["integer", "moves each training digit by up to this many pixels, at random (augmentation)"],
+        dropout: ["number", "dropout on the recurrent layer's inputs and state while training"],
+        validation: ["integer", "last training digits kept apart for validation"],
+        limit: ["integer", "train on the first N training digits only (quick tries)"],
+        maxBatches: ["integer", "stop after this many batches in all"],
+        logEvery: ["integer", "batches between logged rows (validation is measured at each)"],
+        seed: ["integer", "seeds the initial weights and the batch order"],
+      }, {
+        out: { type: "string", help: "copy the best model, settings.json, history.csv and metrics.json here (e.g. datasets/pretrained/mnist-lstm)" },
       });
     },
     async run(flags) {
