@@ -21,7 +21,7 @@ interface BenchOptions {
   rounds: number;
 }
 
-function parseOptions(args: string[]): BenchOptions {
+export function parseOptions(args: string[]): BenchOptions {
   const quick = courseQuick || args.includes("--quick");
   const options = { seconds: quick ? 1 : 2, rounds: quick ? 1 : 3 };
   for (let i = 0; i < args.length; i++) {
@@ -41,7 +41,7 @@ function parseOptions(args: string[]): BenchOptions {
  * Measures each setting `rounds` times, alternating (so that a burst of load elsewhere on a shared
  * machine hits both), and keeps the best rate of each. `setting` prepares one; `measure` returns a rate.
  */
-async function alternate<S extends string>(settings: Record<S, () => void>, rounds: number, measure: (setting: S) => Promise<number>): Promise<Record<S, number>> {
+export async function alternate<S extends string>(settings: Record<S, () => void>, rounds: number, measure: (setting: S) => Promise<number>): Promise<Record<S, number>> {
   const best = {} as Record<S, number>;
   for (let r = 0; r < rounds; r++) {
     for (const name of Object.keys(settings) as S[]) {
