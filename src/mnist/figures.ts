@@ -46,15 +46,15 @@ export function digitsFigure(set: MnistSet, indices: ArrayLike<number>, captions
     const top = Math.floor(k / columns) * cellH + gapY;
     const left = (k % columns) * cellW;
     digitRows(set, indices[k]).forEach((row, r) => row.forEach((p, c) => (z[top + r][left + c] = p)));
-    annotations.push({ x: left + set.cols / 2, y: top - gapY / 2, text: captions[k], showarrow: false, font: { size: 11 } });
+    annotations.push({ x: left + set.cols / 2, y: top - gapY / 2, text: captions[k], showarrow: false, font: { size: 10 } });
   }
   const figure = heatmap(z as number[][], { title: opts.title, colorscale: "Greys", zmin: 0, zmax: 1 });
   figure.data[0].showscale = false;
   figure.data[0].hoverinfo = "skip";
-  const hidden = { showticklabels: false, showgrid: false, zeroline: false };
+  const hidden = { showticklabels: false, showgrid: false, zeroline: false, ticks: "" };
   figure.layout = { ...figure.layout, annotations, xaxis: hidden, yaxis: { ...hidden, autorange: "reversed" } };
-  // About 2.8 pixels per data unit: a digit ≈ 80 px wide, room for its caption.
-  return inkOnPaper(figure, Math.round(100 + lines * cellH * 2.8));
+  // About 4.2 pixels per data unit: a digit ≈ 120 px wide with 50 px between digits, room for a caption of 12 characters.
+  return inkOnPaper(figure, Math.round(100 + lines * cellH * 4.2));
 }
 
 /** Draws ink dark on white (plotly's Greys runs from black to white), with square pixels and the given height. */
