@@ -12,6 +12,7 @@ import { buildClassifier, cellTypes, evaluate } from "./model";
 import type { CellType } from "./model";
 import { trainClassifier } from "./train";
 import type { LogRow } from "./train";
+import { withDefaults } from "../options";
 
 /** The shipped model's settings. Run logs and the CLI's flags use these names (--lr-decay for lrDecay). */
 export const recipeDefaults = {
@@ -72,7 +73,7 @@ export interface RecipeEvents {
  * Returns the run and its metrics.
  */
 export async function trainRecipe(changes: Partial<RecipeSettings> = {}, events: RecipeEvents = {}, out?: string): Promise<{ run: Run; metrics: RecipeMetrics }> {
-  const s: RecipeSettings = { ...recipeDefaults, ...definedOnly(changes) };
+  const s: RecipeSettings = withDefaults(recipeDefaults, changes);
   checkRecipe(s); // bad settings stop here, before a run folder exists
   const backend = await initBackend();
   const started = Date.now();
@@ -135,9 +136,4 @@ function checkRecipe(s: RecipeSettings): void {
     const v = s[name];
     if (v !== undefined && !(Number.isInteger(v) && v > 0)) throw new Error(`trainRecipe: ${name} must be a whole number ≥ 1, got ${v}.`);
   }
-}
-
-/** The entries of `o` whose value is not undefined (so they do not hide a default). */
-function definedOnly<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

@@ -3,6 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { Figure } from "./figures";
 import { plotlyBundle, reportHtml } from "./html";
+import { writeAtomically } from "../files";
 
 /**
  * Writes `file`: an HTML page titled `title` with the figures. By default plotly.js is inlined (about 5 MB) and
@@ -19,11 +20,7 @@ export function writeHtmlReport(file: string, figures: Figure[], title: string, 
   let bundleSrc: string | undefined;
   if (options.sharedBundle !== undefined) {
     const bundle = path.resolve(options.sharedBundle);
-    if (!fs.existsSync(bundle)) {
-      fs.mkdirSync(path.dirname(bundle), { recursive: true });
-      fs.writeFileSync(`${bundle}.tmp`, plotlyBundle().source);
-      fs.renameSync(`${bundle}.tmp`, bundle);
-    }
+    if (!fs.existsSync(bundle)) writeAtomically(bundle, plotlyBundle().source);
     bundleSrc = path.relative(dir, bundle).split(path.sep).join("/");
   }
   fs.writeFileSync(file, reportHtml(figures, title, bundleSrc, options.intro));

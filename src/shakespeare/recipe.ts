@@ -16,6 +16,8 @@ import { saveModel } from "../tf/models";
 import { buildCharModel } from "./model";
 import { trainCharModel } from "./train";
 import type { LogRow, TrainResult } from "./train";
+import { withDefaults } from "../options";
+import { writeAtomically } from "../files";
 
 /** The shipped model's settings (chosen by measurement: see metrics.json). Run logs use these names. */
 export const recipeDefaults = {
@@ -90,7 +92,7 @@ export interface RecipeEvents {
  * Returns the run, the training result and the metrics.
  */
 export async function trainRecipe(changes: Partial<RecipeSettings> = {}, events: RecipeEvents = {}, out?: string): Promise<{ run: Run; result: TrainResult; metrics: RecipeMetrics }> {
-  const s: RecipeSettings = { ...recipeDefaults, ...definedOnly(changes) };
+  const s: RecipeSettings = withDefaults(recipeDefaults, changes);
   const backend = await initBackend();
   const started = Date.now();
   const file = path.isAbsolute(s.text) ? s.text : path.join(datasetsDir, s.text);
@@ -119,12 +121,7 @@ export async function trainRecipe(changes: Partial<RecipeSettings> = {}, events:
     ...flatSettings(s),
     units: s.units,
   };
-  const writeOut = (name: string, text: string) => {
-    if (out === undefined) return;
-    fs.mkdirSync(out, { recursive: true });
-    fs.writeFileSync(path.join(out, `${name}.tmp`), text);
-    fs.renameSync(path.join(out, `${name}.tmp`), path.join(out, name));
-  };
+  const writeOut = (name: string, text: string) => out !== undefined && writeAtomically(path.join(out, name), text);
   writeOut("vocab.json", JSON.stringify(vocab.ixToChar) + "\n");
   writeOut("settings.json", JSON.stringify(inputSettings, null, 2) + "\n");
   events.onStart?.({ parameters: model.countParams(), trainChars: train.length, heldOutChars: heldOut.length, vocabSize: vocab.vocabSize, run });
@@ -195,9 +192,4 @@ function flatSettings(s: RecipeSettings): Record<string, string | number | boole
   const flat: Record<string, string | number | boolean> = {};
   for (const [k, v] of Object.entries(s)) if (v !== undefined) flat[k] = Array.isArray(v) ? v.join(",") : (v as string | number | boolean);
   return flat;
-}
-
-/** The entries of `o` whose value is not undefined (so they do not hide a default). */
-function definedOnly<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

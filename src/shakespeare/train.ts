@@ -11,6 +11,9 @@ import { CharGenerator, seededRandom } from "../tf/generate";
 import { loadModel, saveModel } from "../tf/models";
 import { sequenceLoss, windowLoss, windowsOneHot } from "./model";
 import type { Windows } from "../data/text";
+import { withDefaults } from "../options";
+import { writeAtomically } from "../files";
+import { onInterrupt } from "../interrupt";
 
 /** Returns a batch of `batchSize` random windows of `text` (indices): xs [batchSize, seqLength] and ys, the characters one further on (int32). */
 export function randomBatch(text: Int32Array, batchSize: number, seqLength: number, random: () => number): { xs: tf.Tensor2D; ys: tf.Tensor2D } {
@@ -168,7 +171,7 @@ export const trainDefaults = {
  * and stops after maxDecays of them, after maxSteps / maxSeconds, or on shouldStop / an interrupt (after the batch).
  */
 export async function trainCharModel(model: tf.LayersModel, train: Int32Array, heldOut: Int32Array, opts: TrainOptions = {}): Promise<TrainResult> {
-  const o = { ...trainDefaults, ...definedOnly(opts) };
+  const o = withDefaults(trainDefaults, opts);
   const maxSteps = opts.maxSteps ?? Infinity;
   const maxSeconds = opts.maxSeconds ?? Infinity;
   if (!(o.lr > 0)) throw new Error(`trainCharModel: lr must be > 0, got ${o.lr}.`);
@@ -180,8 +183,7 @@ export async function trainCharModel(model: tf.LayersModel, train: Int32Array, h
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const decayed = variables.filter((v) => v.rank >= 2);
   let interrupted = false;
-  const onInterrupt = () => (interrupted = true);
-  process.on("SIGINT", onInterrupt);
+  const stopListening = onInterrupt(() => (interrupted = true));
   const result: TrainResult = { rows: [], state, charsPerSecond: 0, ended: "steps" };
   let sumLoss = 0;
   let sinceLog = 0;
@@ -189,6 +191,8 @@ export async function trainCharModel(model: tf.LayersModel, train: Int32Array, h
   let trainedChars = 0;
   let trainedSeconds = 0;
   try {
+    // Out of the cell's synchronous part before the first batch: there, an interrupt would end the cell at once.
+    await new Promise((resolve) => setImmediate(resolve));
     while (true) {
       if (state.step >= maxSteps) break;
       const random = seededRandom((o.seed * 1_000_003 + state.step * 7919) >>> 0);
@@ -262,7 +266,7 @@ export async function trainCharModel(model: tf.LayersModel, train: Int32Array, h
       }
     }
   } finally {
-    process.removeListener("SIGINT", onInterrupt);
+    stopListening();
     optimizer.dispose();
   }
   result.state = state;
@@ -320,16 +324,7 @@ export async function loadCheckpointInto(dir: string, model: tf.LayersModel, opt
   return JSON.parse(fs.readFileSync(stateFile, "utf8")) as TrainState;
 }
 
-function writeAtomically(file: string, data: string | Buffer): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(`${file}.tmp`, data);
-  fs.renameSync(`${file}.tmp`, file);
-}
 
-/** The entries of `o` whose value is not undefined (so they do not hide a default). */
-function definedOnly<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
 
 /** How the course's window model is trained. */
 export interface WindowTrainOptions {

@@ -4,6 +4,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { processMemo } from "../course";
 import { tf } from "./backend";
+import { writeAtomically } from "../files";
 
 /**
  * Returns `model` after disposing the model kept under the same name before: a cell that builds a model with
@@ -38,10 +39,6 @@ export async function saveModel(model: tf.LayersModel, dir: string): Promise<voi
   );
 }
 
-function writeAtomically(file: string, data: string | Buffer): void {
-  fs.writeFileSync(`${file}.tmp`, data);
-  fs.renameSync(`${file}.tmp`, file);
-}
 
 /** Loads a model written by saveModel (or tfjs's file:// handler) from dir/model.json and its weights files. */
 export async function loadModel(dir: string): Promise<tf.LayersModel> {

@@ -38,9 +38,9 @@ test("relative imports in src/ and in lesson sources name files, not folders", (
 //   lessons: welcome rnn mnist charlm shakespeare tang              import no other lesson
 //   course services: plot runs check data                           import no lesson
 //   engine: np wasm tf                                              import no service and no lesson
-//   base: course.ts describe.ts display.ts interrupt.ts             import only each other
+//   base: course describe display files interrupt options (.ts)     import only each other
 const layers: Record<string, string[]> = {
-  base: ["course.ts", "describe.ts", "display.ts", "interrupt.ts"],
+  base: ["course.ts", "describe.ts", "display.ts", "files.ts", "interrupt.ts", "options.ts"],
   engine: ["np", "wasm", "tf"],
   services: ["plot", "runs", "check", "data"],
   lessons: ["welcome", "rnn", "mnist", "charlm", "shakespeare", "tang"],

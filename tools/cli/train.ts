@@ -20,6 +20,31 @@ export interface Trainer {
   run(flags: Flags): Promise<void>;
 }
 
+/**
+ * What a terminal training run needs around a recipe: a progress bar of the smoothed batch loss, paused for
+ * printed lines, and Ctrl-C or SIGTERM asking the training to stop after its batch (a second Ctrl-C quits).
+ * Call done() when the recipe returns or fails.
+ */
+function terminalTraining(label: string) {
+  let progress: ReturnType<typeof startProgress> | undefined;
+  let smoothed = NaN;
+  let stopRequested = false;
+  const stopListening = onInterrupt(() => (stopRequested = true));
+  return {
+    shouldStop: () => stopRequested,
+    start: (total: number) => void (progress = startProgress(label, total)),
+    batch(step: number, loss: number) {
+      smoothed = Number.isFinite(smoothed) ? 0.95 * smoothed + 0.05 * loss : loss;
+      progress?.update(step, { loss: smoothed });
+    },
+    pause: () => progress?.stop(),
+    done() {
+      progress?.stop();
+      stopListening();
+    },
+  };
+}
+
 /** Thrown when the loss stops being a finite number: training has diverged. */
 class Diverged extends Error {
   constructor(readonly step: number, readonly loss: number) {
@@ -166,29 +191,22 @@ export const trainers: Record<string, Trainer> = {
       const { trainRecipe } = require("../../src/mnist/recipe") as typeof import("../../src/mnist/recipe");
       const { out, ...changes } = camelCaseKeys(flags);
       if (!cellTypes.includes(changes.cell as never)) throw new UsageError(`--cell must be one of ${cellTypes.join(", ")}, got "${changes.cell}"`);
-      let progress: ReturnType<typeof startProgress> | undefined;
-      let smoothed = NaN;
       // From here on, Ctrl-C or SIGTERM (also while the digits load) stops the training after its batch, and the
-      // recipe still saves the checkpoint, measures it and writes metrics.json. A second Ctrl-C quits at once.
-      let stopRequested = false;
-      const stopListening = onInterrupt(() => (stopRequested = true));
+      // recipe still saves the checkpoint, measures it and writes metrics.json.
+      const terminal = terminalTraining("mnist");
       const { run, metrics } = await trainRecipe(changes, {
-        shouldStop: () => stopRequested,
+        shouldStop: terminal.shouldStop,
         onStart: ({ parameters, trainSize, validationSize, totalBatches, run }) => {
           console.log(`${parameters} parameters; ${trainSize} training and ${validationSize} validation digits; run ${run.id}`);
-          progress = startProgress("mnist", totalBatches);
+          terminal.start(totalBatches);
         },
-        onBatch: (step, loss) => {
-          smoothed = Number.isFinite(smoothed) ? 0.95 * smoothed + 0.05 * loss : loss;
-          progress?.update(step, { loss: smoothed });
-        },
+        onBatch: terminal.batch,
         onEpoch: (epoch, row, saved) => {
-          progress?.stop();
+          terminal.pause();
           console.log(`epoch ${epoch}: loss ${row.loss.toFixed(4)}, accuracy ${row.accuracy.toFixed(4)}, validation ${row.valAccuracy.toFixed(4)}` +
             `, ${row.seconds.toFixed(0)} s training${saved ? " (best so far: saved)" : ""}`);
         },
-      }, out === undefined ? undefined : path.resolve(repoRoot, out as string)).finally(stopListening);
-      progress?.stop();
+      }, out === undefined ? undefined : path.resolve(repoRoot, out as string)).finally(terminal.done);
       if (metrics.stopped) console.log(`The best checkpoint so far${metrics.bestEpoch ? ` (epoch ${metrics.bestEpoch})` : ""} is kept and measured below; metrics.json says the run stopped early.`);
       console.log(`test accuracy ${(100 * metrics.testAccuracy).toFixed(2)}% (best epoch ${metrics.bestEpoch} of ${metrics.epochs}), ` +
         `${metrics.samplesPerSecond.toFixed(0)} samples/s, ${metrics.secondsPerEpoch.toFixed(0)} s per epoch, ${(metrics.wallSeconds / 60).toFixed(1)} min in all`);
@@ -230,27 +248,20 @@ export const trainers: Record<string, Trainer> = {
       const { out, units, ...changes } = camelCaseKeys(flags);
       const sizes = String(units).split(",").map(Number);
       if (sizes.length === 0 || sizes.some((n) => !(Number.isInteger(n) && n >= 1))) throw new UsageError(`--units must be whole numbers ≥ 1 separated by commas, got "${units}"`);
-      let progress: ReturnType<typeof startProgress> | undefined;
-      let smoothed = NaN;
-      let stopRequested = false;
-      const stopListening = onInterrupt(() => (stopRequested = true));
+      const terminal = terminalTraining("shakespeare");
       const { run, metrics } = await trainRecipe({ ...changes, units: sizes } as Parameters<typeof trainRecipe>[0], {
-        shouldStop: () => stopRequested,
+        shouldStop: terminal.shouldStop,
         onStart: ({ parameters, trainChars, heldOutChars, vocabSize, run }) => {
           console.log(`${parameters} parameters; ${vocabSize} characters; ${trainChars} to train on, ${heldOutChars} held out; run ${run.id}`);
           // Training runs until its held-out loss stops improving or its time is up: a bar only when the steps are set.
-          if (changes.maxSteps !== undefined) progress = startProgress("shakespeare", changes.maxSteps as number);
+          if (changes.maxSteps !== undefined) terminal.start(changes.maxSteps as number);
         },
-        onBatch: (step, loss) => {
-          smoothed = Number.isFinite(smoothed) ? 0.95 * smoothed + 0.05 * loss : loss;
-          progress?.update(step, { loss: smoothed });
-        },
+        onBatch: terminal.batch,
         onLog: (row, saved) => {
-          progress?.stop();
+          terminal.pause();
           console.log(`step ${row.step}: loss ${row.loss.toFixed(4)}, held-out ${row.heldOut.toFixed(4)} nats/char${saved ? " (best so far: saved)" : ""}`);
         },
-      }, out === undefined ? undefined : path.resolve(repoRoot, out as string)).finally(stopListening);
-      progress?.stop();
+      }, out === undefined ? undefined : path.resolve(repoRoot, out as string)).finally(terminal.done);
       console.log(`best held-out loss ${metrics.heldOutLoss.toFixed(4)} nats/char at step ${metrics.bestStep}; ${metrics.steps} steps, ` +
         `${metrics.charsPerSecond.toFixed(0)} characters/s, ${(metrics.wallSeconds / 60).toFixed(1)} min in all (${metrics.ended})`);
       if (out !== undefined) console.log(`model copied to ${out}`);
