@@ -2,18 +2,17 @@
 // target, tf.variableGrads + Adam with clipped gradients (and optional decoupled weight decay), the held-out loss
 // measured on the whole held-out text read in order, the learning rate lowered when it stops improving, the best
 // checkpoint kept, a stop flag, a logged run, and checkpoints holding the optimiser's state so a run can resume.
-import * as fs from "fs";
-import * as path from "path";
 import type { Run } from "../runs/index";
 import { tf } from "../tf/backend";
 import { clipByGlobalNorm } from "../tf/clip";
 import { CharGenerator, seededRandom } from "../tf/generate";
-import { loadModel, saveModel } from "../tf/models";
+import { loadCheckpointInto, saveCheckpoint } from "../tf/checkpoint";
 import { sequenceLoss, windowLoss, windowsOneHot } from "./model";
 import type { Windows } from "../data/text";
 import { withDefaults } from "../options";
-import { writeAtomically } from "../files";
 import { onInterrupt } from "../interrupt";
+
+export { loadCheckpointInto, saveCheckpoint } from "../tf/checkpoint";
 
 /** Returns a batch of `batchSize` random windows of `text` (indices): xs [batchSize, seqLength] and ys, the characters one further on (int32). */
 export function randomBatch(text: Int32Array, batchSize: number, seqLength: number, random: () => number): { xs: tf.Tensor2D; ys: tf.Tensor2D } {
@@ -179,7 +178,7 @@ export async function trainCharModel(model: tf.LayersModel, train: Int32Array, h
   const wallStart = performance.now();
   let state: TrainState = { step: 0, lr: o.lr, seconds: 0, bestLoss: Infinity, bestStep: 0, sinceBest: 0, decays: 0 };
   const optimizer: tf.Optimizer = tf.train.adam(o.lr);
-  if (opts.resume !== undefined) state = await loadCheckpointInto(opts.resume, model, optimizer);
+  if (opts.resume !== undefined) state = await loadCheckpointInto<TrainState>(opts.resume, model, optimizer);
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const decayed = variables.filter((v) => v.rank >= 2);
   let interrupted = false;
@@ -273,58 +272,6 @@ export async function trainCharModel(model: tf.LayersModel, train: Int32Array, h
   result.charsPerSecond = trainedChars / Math.max(trainedSeconds, 1e-9);
   return result;
 }
-
-/**
- * Writes a checkpoint to dir: the model (model.json + weights.bin), Adam's state (optimizer.json + optimizer.bin:
- * its iteration count and both moments, from optimizer.getWeights()) and the training state (state.json).
- */
-export async function saveCheckpoint(dir: string, model: tf.LayersModel, optimizer: tf.Optimizer, state: TrainState): Promise<void> {
-  await saveModel(model, dir);
-  const weights = await optimizer.getWeights();
-  const specs = weights.map((w) => ({ name: w.name, shape: w.tensor.shape, dtype: w.tensor.dtype }));
-  // Every value as float32 (the iteration count is int32: converted, not reinterpreted).
-  const parts = weights.map((w) => Buffer.from(Float32Array.from(w.tensor.dataSync()).buffer));
-  // getWeights returns the moments themselves (variables) and a new scalar for the iteration count: dispose that one.
-  weights.filter((w) => !(w.tensor instanceof tf.Variable)).forEach((w) => w.tensor.dispose());
-  writeAtomically(path.join(dir, "optimizer.bin"), Buffer.concat(parts));
-  writeAtomically(path.join(dir, "optimizer.json"), JSON.stringify({ optimizer: optimizer.getClassName(), weights: specs }));
-  writeAtomically(path.join(dir, "state.json"), JSON.stringify(state, null, 2) + "\n");
-}
-
-/** Loads a checkpoint's weights into `model` and its Adam state into `optimizer`; returns its training state. */
-export async function loadCheckpointInto(dir: string, model: tf.LayersModel, optimizer: tf.Optimizer): Promise<TrainState> {
-  const stateFile = path.join(dir, "state.json");
-  const specFile = path.join(dir, "optimizer.json");
-  for (const file of [stateFile, specFile, path.join(dir, "optimizer.bin")]) {
-    if (!fs.existsSync(file)) throw new Error(`resume: ${file} is missing: ${dir} is not a checkpoint written by trainCharModel's checkpoint option.`);
-  }
-  const saved = await loadModel(dir);
-  const mine = model.getWeights().map((w) => w.shape.join("×")).join(", ");
-  const theirs = saved.getWeights().map((w) => w.shape.join("×")).join(", ");
-  if (mine !== theirs) {
-    saved.dispose();
-    throw new Error(`resume: the checkpoint in ${dir} holds weights of shapes ${theirs}, but the model has ${mine}: build the model with the checkpoint's settings.`);
-  }
-  model.setWeights(saved.getWeights());
-  saved.dispose();
-  const { weights: specs } = JSON.parse(fs.readFileSync(specFile, "utf8")) as { weights: Array<{ name: string; shape: number[]; dtype: string }> };
-  const bytes = fs.readFileSync(path.join(dir, "optimizer.bin"));
-  const floats = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
-  let at = 0;
-  const named = specs.map((s) => {
-    const size = s.shape.reduce((a, b) => a * b, 1);
-    const values = floats.subarray(at, at + size);
-    const tensor = s.dtype === "int32" ? tf.tensor(Int32Array.from(values), s.shape, "int32") : tf.tensor(values, s.shape, "float32");
-    at += size;
-    return { name: s.name, tensor };
-  });
-  if (at !== floats.length) throw new Error(`resume: ${path.join(dir, "optimizer.bin")} holds ${floats.length} numbers, but optimizer.json describes ${at}.`);
-  await optimizer.setWeights(named);
-  tf.dispose(named.map((n) => n.tensor));
-  return JSON.parse(fs.readFileSync(stateFile, "utf8")) as TrainState;
-}
-
-
 
 /** How the course's window model is trained. */
 export interface WindowTrainOptions {
