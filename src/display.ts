@@ -57,3 +57,12 @@ export function displayRich(output: { html: string; text: string }): void {
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 }
+
+/** Shows texts side by side, each under its title (a table of preformatted columns); as text, one after another. */
+export function showColumns(columns: ReadonlyArray<{ title: string; text: string }>): void {
+  const cell = (inner: string) => `<td style="vertical-align:top;padding:0 1.5em 0 0;text-align:left">${inner}</td>`;
+  const html =
+    `<table style="border-collapse:collapse"><tr>${columns.map((c) => cell(`<b>${escapeHtml(c.title)}</b>`)).join("")}</tr>` +
+    `<tr>${columns.map((c) => cell(`<pre style="margin:0;white-space:pre-wrap">${escapeHtml(c.text)}</pre>`)).join("")}</tr></table>`;
+  displayRich({ html, text: columns.map((c) => `${c.title}\n${c.text}`).join("\n\n") });
+}

@@ -1,5 +1,6 @@
 // history.csv: one header line, then one line per logged step, every cell a number.
 // Each line is written whole by one append, so a crash can only cut the last line short.
+import * as fs from "fs";
 import * as Papa from "papaparse";
 import { displayPath } from "./paths";
 
@@ -37,6 +38,13 @@ function parseLine(line: string): { cells: string[] } | { error: string } {
   if (parsed.errors.length > 0) return { error: parsed.errors[0].message };
   if (parsed.data.length !== 1) return { error: `found ${parsed.data.length} records on one line` };
   return { cells: parsed.data[0] };
+}
+
+/** Returns the rows of a history.csv file (a run's, or a shipped model's); throws naming the file and line if one is unreadable. */
+export function readHistory(file: string): HistoryRow[] {
+  const parsed = parseHistory(fs.readFileSync(file, "utf8"), file);
+  if (parsed.problems.length > 0) throw new Error(parsed.problems[0]);
+  return parsed.rows;
 }
 
 /** Reads the text of a history.csv: returns the complete rows, and one problem sentence (file and line) per skipped line. */

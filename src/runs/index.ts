@@ -2,6 +2,7 @@
 export { runsRoot } from "./paths";
 export type { Settings, SettingValue } from "./settings";
 export type { HistoryRow } from "./history-csv";
+export { readHistory } from "./history-csv";
 export type { RunStatus } from "./run-record";
 export { startRun, Run, timestampId } from "./start-run";
 export type { StartRunOptions } from "./start-run";

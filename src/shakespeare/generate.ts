@@ -7,7 +7,7 @@ import { pretrainedDir } from "../course";
 import { encode, vocabFrom } from "../data/text";
 import type { Vocab } from "../data/text";
 import type { tf } from "../tf/backend";
-import { CharGenerator, softmax } from "../tf/generate";
+import { CharGenerator, sampleIndex, softmax } from "../tf/generate";
 import { loadModel } from "../tf/models";
 
 /** A trained character model with what turns text into its input. */
@@ -30,6 +30,56 @@ export async function loadCharModel(dir = pretrainedDir("shakespeare-lstm")): Pr
   const settings = fs.existsSync(settingsFile) ? (JSON.parse(fs.readFileSync(settingsFile, "utf8")) as { lowercase?: boolean }) : {};
   const model = await loadModel(dir);
   return { model, vocab: vocabFrom(ixToChar), lowercase: settings.lowercase ?? false, dir };
+}
+
+/**
+ * The course's sample(preds, temperature), the tfjs-examples way: reweights the probabilities `preds` as
+ * softmax(log(preds) / temperature), i.e. p^(1/T) renormalised, then draws an index with one uniform number.
+ */
+export function sample(preds: ArrayLike<number>, temperature = 1, random: () => number = Math.random): number {
+  if (!(temperature > 0)) throw new Error(`sample: temperature must be above 0, got ${temperature}.`);
+  const logits = Array.from(preds, (p) => Math.log(p) / temperature);
+  return sampleIndex(softmax(logits), random);
+}
+
+/** Options of generateOutput. */
+export interface GenerateOutputOptions {
+  /** Characters to write after the prompt (default 400). */
+  length?: number;
+  /** Default 0.5. */
+  temperature?: number;
+  /** A uniform random number in [0, 1), e.g. seededRandom(1). Default Math.random. */
+  random?: () => number;
+  /** The draw (default: sample above; a notebook passes the learner's). */
+  sample?: (preds: ArrayLike<number>, temperature: number, random: () => number) => number;
+}
+
+/**
+ * The course's generate_output(), statefully: lowercases the prompt, resets the generator, feeds the prompt one
+ * character at a time to warm its state, then writes `length` characters, each drawn from the model's probabilities
+ * after the previous one. Returns the prompt followed by what was written. Characters the model does not know are
+ * left out of the prompt.
+ */
+export function generateOutput(gen: CharGenerator, vocab: Vocab, prompt: string, opts: GenerateOutputOptions = {}): string {
+  const draw = opts.sample ?? sample;
+  const random = opts.random ?? Math.random;
+  const known = Array.from(prompt.toLowerCase()).filter((c) => vocab.charToIx.has(c));
+  if (known.length === 0) throw new Error(`generateOutput: the prompt ${JSON.stringify(prompt)} has no character the model knows.`);
+  gen.reset();
+  let preds: ArrayLike<number> = [];
+  for (const c of known) preds = gen.step(vocab.charToIx.get(c)!);
+  let out = prompt;
+  for (let i = 0; i < (opts.length ?? 400); i++) {
+    const next = draw(preds, opts.temperature ?? 0.5, random);
+    out += vocab.ixToChar[next];
+    preds = gen.step(next);
+  }
+  return out;
+}
+
+/** Returns the course's window model trained the course's way (datasets/pretrained/shakespeare-window: trainCourseRecipe). */
+export async function loadCourseModel(dir = pretrainedDir("shakespeare-window")): Promise<tf.LayersModel> {
+  return loadModel(dir);
 }
 
 /** Options of sampleText. */

@@ -7,14 +7,14 @@
 // with weight decay 0.1 reached 1.593 at step 1,500 (30 min) and was overfitting by the 34-minute budget.
 import * as fs from "fs";
 import * as path from "path";
-import { datasetsDir } from "../course";
-import { buildVocab, encode, loadText, splitHeldOut } from "../data/text";
+import { windows } from "../data/text";
+import { loadSonnets } from "./sonnets";
 import { startRun } from "../runs/index";
 import type { Run } from "../runs/index";
 import { initBackend, tf } from "../tf/backend";
-import { saveModel } from "../tf/models";
-import { buildCharModel } from "./model";
-import { trainCharModel } from "./train";
+import { loadModel, saveModel } from "../tf/models";
+import { buildCharModel, buildCourseModel } from "./model";
+import { trainCharModel, trainWindowModel, windowHeldOutLoss } from "./train";
 import type { LogRow, TrainResult } from "./train";
 import { withDefaults } from "../options";
 import { writeAtomically } from "../files";
@@ -48,6 +48,8 @@ export type RecipeSettings = typeof recipeDefaults & {
   maxSteps?: number;
   /** A checkpoint folder (a run's checkpoint/) to resume from: weights, Adam's state and progress. */
   resume?: string;
+  /** A model folder (the shipped one, a run's model/) whose weights training starts from, with a fresh optimiser. */
+  startFrom?: string;
 };
 
 /** What the recipe measured, as written to metrics.json. */
@@ -95,13 +97,8 @@ export async function trainRecipe(changes: Partial<RecipeSettings> = {}, events:
   const s: RecipeSettings = withDefaults(recipeDefaults, changes);
   const backend = await initBackend();
   const started = Date.now();
-  const file = path.isAbsolute(s.text) ? s.text : path.join(datasetsDir, s.text);
-  const source = loadText(file, { lowercase: s.lowercase, minLength: 2 * s.seqLength + 2 });
-  const vocab = buildVocab(source.chars);
-  const indices = encode(source.chars, vocab);
-  const split = splitHeldOut(indices, s.heldOutFraction);
-  const train = Int32Array.from(split.train);
-  const heldOut = Int32Array.from(split.heldOut);
+  const { source, vocab, train, heldOut } = loadSonnets(s.text, { lowercase: s.lowercase, heldOutFraction: s.heldOutFraction, minLength: 2 * s.seqLength + 2 });
+  const file = source.file;
   const units = s.units.join(",");
   const run = startRun("shakespeare", {
     model: `embedding(${vocab.vocabSize}→${s.embedding}) → lstm(${units.replace(/,/g, ") → lstm(")}) → dense(${vocab.vocabSize})`,
@@ -109,6 +106,15 @@ export async function trainRecipe(changes: Partial<RecipeSettings> = {}, events:
     vocabSize: vocab.vocabSize, trainChars: train.length, heldOutChars: heldOut.length, backend: backend.name,
   });
   const model = buildCharModel({ vocabSize: vocab.vocabSize, embedding: s.embedding, units: s.units, dropout: s.dropout, seed: s.seed });
+  if (s.startFrom !== undefined) {
+    const start = await loadModel(s.startFrom);
+    const shapes = (m: tf.LayersModel) => JSON.stringify(m.getWeights().map((w) => w.shape));
+    const same = shapes(start) === shapes(model);
+    if (same) model.setWeights(start.getWeights());
+    start.dispose();
+    if (!same) model.dispose();
+    if (!same) throw new Error(`trainRecipe: startFrom ${s.startFrom} holds a model of other sizes than these settings (units ${units}, embedding ${s.embedding}, ${vocab.vocabSize} characters).`);
+  }
   const bestDir = path.join(run.dir, "model");
   const inputSettings = {
     text: path.basename(file),
@@ -116,7 +122,7 @@ export async function trainRecipe(changes: Partial<RecipeSettings> = {}, events:
     lineBreaks: "\\r\\n and \\r read as \\n; a byte-order mark dropped",
     input: "character indices [batch, seqLength] (int32) of vocab.json's characters, any seqLength",
     output: "logits [batch, seqLength, vocabSize]: softmax gives the next character's probabilities at every position",
-    heldOut: `the last ${s.heldOutFraction} of the characters (from index ${split.train.length} of ${indices.length})`,
+    heldOut: `the last ${s.heldOutFraction} of the characters (from index ${train.length} of ${source.chars.length})`,
     vocabSize: vocab.vocabSize,
     ...flatSettings(s),
     units: s.units,
@@ -192,4 +198,70 @@ function flatSettings(s: RecipeSettings): Record<string, string | number | boole
   const flat: Record<string, string | number | boolean> = {};
   for (const [k, v] of Object.entries(s)) if (v !== undefined) flat[k] = Array.isArray(v) ? v.join(",") : (v as string | number | boolean);
   return flat;
+}
+
+/** The course's own model, trained the course's way for comparison (datasets/pretrained/shakespeare-window/). */
+export const courseRecipeDefaults = {
+  text: "shakespeare.txt",
+  heldOutFraction: 0.1,
+  /** Window length and stride of the course's examples. */
+  Tx: 40,
+  stride: 3,
+  units: 128,
+  batchSize: 128,
+  /** The same Adam learning rate and clipping as the shipped model's, so only the view of the text differs. */
+  lr: 2e-3,
+  clipNorm: 5,
+  epochs: 40,
+  /** Stop after this many epochs without a better held-out loss. */
+  patience: 3,
+  maxMinutes: 30,
+  seed: 0,
+};
+
+/**
+ * Trains the course's window model (LSTM(128) over 40 one-hot characters, stride 3) epoch by epoch, measuring the
+ * held-out loss after each (every held-out character from the 40 before it), logged in runs/shakespeare/<run-id>/;
+ * with `out`, writes there the best model, history.csv (epoch, loss, heldOut, seconds of training) and metrics.json.
+ */
+export async function trainCourseRecipe(changes: Partial<typeof courseRecipeDefaults> = {}, events: { onEpoch?(row: Record<string, number>): void; shouldStop?(): boolean } = {}, out?: string): Promise<{ run: Run; rows: Record<string, number>[] }> {
+  const s = withDefaults(courseRecipeDefaults, changes);
+  const backend = await initBackend();
+  const { vocab, train, heldOut } = loadSonnets(s.text, { heldOutFraction: s.heldOutFraction });
+  const data = windows(train, s.Tx, s.stride);
+  const run = startRun("shakespeare", { model: `course: lstm(${s.units}) over ${s.Tx} one-hot characters → dense(${vocab.vocabSize})`, ...s, examples: data.m, backend: backend.name });
+  const model = buildCourseModel({ vocabSize: vocab.vocabSize, Tx: s.Tx, units: s.units, seed: s.seed });
+  if (out !== undefined) fs.mkdirSync(out, { recursive: true });
+  const rows: Record<string, number>[] = [];
+  let seconds = 0;
+  let best = Infinity;
+  let sinceBest = 0;
+  const started = Date.now();
+  try {
+    for (let epoch = 1; epoch <= s.epochs; epoch++) {
+      const result = await trainWindowModel(model, data, { epochs: 1, batchSize: s.batchSize, lr: s.lr, clipNorm: s.clipNorm, seed: s.seed + epoch, shouldStop: events.shouldStop });
+      seconds += result.seconds;
+      const row = { epoch, loss: result.epochLosses[0], heldOut: windowHeldOutLoss(model, heldOut, s.Tx), seconds: Number(seconds.toFixed(1)), examplesPerSecond: Math.round(result.examplesPerSecond) };
+      rows.push(row);
+      run.log(row);
+      events.onEpoch?.(row);
+      if (row.heldOut < best) {
+        best = row.heldOut;
+        sinceBest = 0;
+        if (out !== undefined) await saveModel(model, out);
+      } else sinceBest++;
+      if (out !== undefined) {
+        fs.copyFileSync(path.join(run.dir, "history.csv"), path.join(out, "history.csv"));
+        const metrics = { heldOutLoss: best, bestEpoch: rows.find((r) => r.heldOut === best)!.epoch, epochs: epoch, trainSeconds: row.seconds, wallSeconds: (Date.now() - started) / 1000, backend: `${backend.name} (${backend.detail})`, tfjs: tf.version.tfjs, date: new Date().toISOString(), settings: s };
+        writeAtomically(path.join(out, "metrics.json"), JSON.stringify(metrics, null, 2) + "\n");
+        writeAtomically(path.join(out, "vocab.json"), JSON.stringify(vocab.ixToChar) + "\n");
+        writeAtomically(path.join(out, "settings.json"), JSON.stringify({ input: `one-hot windows [batch, ${s.Tx}, ${vocab.vocabSize}] of vocab.json's characters, lowercased text`, output: `probabilities [batch, ${vocab.vocabSize}] of the next character`, lowercase: true, ...s }, null, 2) + "\n");
+      }
+      if (sinceBest >= s.patience || (events.shouldStop?.() ?? false) || (Date.now() - started) / 60000 >= s.maxMinutes) break;
+    }
+  } finally {
+    model.dispose();
+  }
+  run.finish({ heldOutLoss: best });
+  return { run, rows };
 }
