@@ -8,26 +8,18 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { before, test } from "node:test";
-import { jupyterPython, repoRoot } from "../src/course";
+import { repoRoot } from "../src/course";
 import { listRuns, loadRun } from "../src/runs/index";
-import { installKernel, jupyterEnv } from "../tools/setup";
+import { installKernel } from "../tools/setup";
+import { kernelSession as sessionIn } from "./kernel-session";
+import type { Step } from "./kernel-session";
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "rnn-interrupts-"));
 const runs = path.join(work, "runs");
 process.env.RNN_LESSONS_RUNS = runs;
 
-interface StepResult { status: string | null; stdout: string; stderr: string; errors: string[]; alive: boolean }
-
-/** Runs cells in a fresh course kernel through jupyter_client, interrupting where a step says so. */
-function kernelSession(steps: Array<{ code: string; interrupt_after?: number; timeout?: number; settle?: number }>): { steps: StepResult[]; alive_at_end: boolean } {
-  const file = path.join(work, `steps-${Date.now()}.json`);
-  fs.writeFileSync(file, JSON.stringify(steps));
-  const run = spawnSync(jupyterPython, [path.join(repoRoot, "test", "kernel_session.py"), file], {
-    cwd: repoRoot, env: jupyterEnv({ RNN_LESSONS_RUNS: runs, RNN_LESSONS_QUICK: "1" }), encoding: "utf8", timeout: 300_000,
-  });
-  assert.equal(run.status, 0, run.stderr);
-  return JSON.parse(run.stdout);
-}
+/** Runs cells in a fresh course kernel, writing runs to this file's scratch folder. */
+const kernelSession = (steps: Step[]) => sessionIn(steps, runs);
 
 before(() => installKernel());
 
@@ -113,3 +105,30 @@ for (const [label, signal] of [["Ctrl-C (SIGINT to the process group)", { to: "g
     assert.equal(orphans, "", "no trainer left running");
   });
 }
+
+test("■ during lesson 4's training from the notebook: one sentence says what was kept, the run's log and best model are on disk", () => {
+  const session = kernelSession([
+    {
+      code: [
+        'import * as shakespeare from "./src/shakespeare/index";',
+        'import { initBackend } from "./src/tf/backend";',
+        "await initBackend();",
+        "0",
+      ].join("\n"),
+      timeout: 180,
+    },
+    { code: 'const more = await shakespeare.trainRecipe({ startFrom: "datasets/pretrained/shakespeare-lstm", maxSteps: 1000, evalEvery: 2, lr: 1e-4 });', interrupt_after: 25, timeout: 240 },
+    { code: "[more.metrics.ended, more.result.rows.length]" },
+  ]);
+  assert.ok(session.alive_at_end);
+  const [, training, after] = session.steps;
+  assert.equal(training.status, "ok", training.stderr);
+  assert.deepEqual(training.errors, []);
+  const said = training.stdout.match(/^Stopped: training stopped after batch (\d+); its (\d+) logged rows are kept in (\S+)history\.csv, the best model in \S+, the last checkpoint \(to resume\) in \S+\.$/m);
+  assert.ok(said, training.stdout);
+  assert.match(after.stdout, /stopped/);
+  const run = listRuns("shakespeare").find((r) => loadRun("shakespeare", r.id).history.length === Number(said[2]));
+  assert.ok(run, `a run with ${said[2]} rows`);
+  assert.ok(fs.existsSync(path.join(run.dir, "model", "weights.bin")), "the best model so far");
+  assert.ok(fs.existsSync(path.join(run.dir, "checkpoint", "optimizer.bin")), "the checkpoint to resume from");
+});

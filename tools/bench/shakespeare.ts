@@ -1,7 +1,9 @@
 // `npm run bench -- shakespeare`: lesson 4's two models on the wasm backend, measured in one run: training speed
 // in target characters per second with the stock wasm kernels and with the course's, and generation speed of the
 // shipped model stepping its state one character at a time against re-reading a window for every character.
-import { datasetsDir } from "../../src/course";
+import * as fs from "fs";
+import { datasetsDir, pretrainedDir } from "../../src/course";
+import { readHistory } from "../../src/runs/index";
 import { buildVocab, encode, loadText, splitHeldOut, windows } from "../../src/data/text";
 import { buildCharModel, buildCourseModel, loadCharModel, trainCharModel, trainWindowModel } from "../../src/shakespeare/index";
 import { initBackend, tf } from "../../src/tf/backend";
@@ -42,6 +44,13 @@ export async function benchShakespeare(args: string[]): Promise<void> {
     return result.examplesPerSecond;
   });
   registerFastWasmKernels();
+  // Time to reach each shipped model's best held-out loss at the speeds just measured: the steps (or epochs) it took
+  // come from its shipped log, which does not depend on the machine; the speed does.
+  const shippedRun = JSON.parse(fs.readFileSync(path.join(pretrainedDir("shakespeare-lstm"), "metrics.json"), "utf8"));
+  const windowLog = readHistory(path.join(pretrainedDir("shakespeare-window"), "history.csv"));
+  const windowBest = windowLog.reduce((a, b) => (b.heldOut < a.heldOut ? b : a));
+  const oursMinutes = (shippedRun.bestStep * shippedRun.settings.batchSize * shippedRun.settings.seqLength) / ours.course / 60;
+  const courseMinutes = (windowBest.epoch * data.m) / course.course / 60;
   console.log(`\nTraining on ${info.name}, target characters per second (best of ${rounds} alternating runs of ${seconds} s):`);
   printTable(["model", "stock kernels", "course kernels", "× stock"], [
     ["2×LSTM(256), every position a target (the shipped model's)", Number.isNaN(ours.stock) ? "cannot train" : ours.stock.toFixed(0), ours.course.toFixed(0),
@@ -49,6 +58,11 @@ export async function benchShakespeare(args: string[]): Promise<void> {
     ["the course's LSTM(128) over 40 one-hot characters, one target each", course.stock.toFixed(0), course.course.toFixed(0), (course.course / course.stock).toFixed(1)],
   ]);
   if (Number.isNaN(ours.stock)) console.log("  cannot train: the stock wasm backend has no UnsortedSegmentSum kernel, which an Embedding's gradient needs (the course registers one).");
+  console.log(`\nTime to the shipped models' best held-out loss at these speeds (course kernels; steps from their logs):`);
+  printTable(["model", "held-out nats/char", "reached after", "minutes here"], [
+    ["2×LSTM(256), every position a target", shippedRun.heldOutLoss.toFixed(4), `${shippedRun.bestStep} batches`, oursMinutes.toFixed(1)],
+    ["the course's LSTM(128) over windows", windowBest.heldOut.toFixed(4), `${windowBest.epoch} epochs of ${data.m} windows`, courseMinutes.toFixed(1)],
+  ]);
   // Generation: the shipped model, one character at a time with its state kept, against model.predict on the last
   // 100 characters for each new one (what a window model must do).
   const shipped = await loadCharModel();
