@@ -354,3 +354,14 @@ export function lengthBuckets(sequences: readonly ArrayLike<number>[], batchSize
   }
   return shuffle(groups).map((group) => padBatch(group.map((i) => sequences[i])));
 }
+
+/** Returns the vocabulary whose symbols are `ixToChar` in index order (a saved vocab.json): padding "" at 0, then the start, end and unknown symbols. */
+export function poemVocabFrom(ixToChar: readonly string[]): PoemVocab {
+  if (!Array.isArray(ixToChar) || ixToChar.length < 5 || ixToChar[0] !== "" || ixToChar.some((c) => typeof c !== "string")) {
+    throw new Error("poemVocabFrom: expected a list of symbols in index order: \"\" (padding), the start, end and unknown symbols, then the characters.");
+  }
+  const charToIx = new Map<string, number>();
+  ixToChar.forEach((c, i) => i > 0 && charToIx.set(c, i));
+  const [, startToken, endToken, unknownToken] = ixToChar;
+  return { ixToChar: [...ixToChar], charToIx, chars: ixToChar.slice(4), vocabSize: ixToChar.length, pad: 0, start: 1, end: 2, unknown: 3, startToken, endToken, unknownToken };
+}

@@ -47,3 +47,10 @@ export function matchesWhere(settings: Settings, where: Partial<Settings> | unde
   return true;
 }
 
+
+/** Returns a recipe's settings as flat values a run log keeps: a list becomes "256,256", undefined entries are left out. */
+export function flatSettings(settings: object): Record<string, string | number | boolean> {
+  const flat: Record<string, string | number | boolean> = {};
+  for (const [k, v] of Object.entries(settings)) if (v !== undefined) flat[k] = Array.isArray(v) ? v.join(",") : (v as string | number | boolean);
+  return flat;
+}

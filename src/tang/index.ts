@@ -5,10 +5,20 @@
 //   forms.ts          the four regular forms (五言/七言 × 绝句/律诗), formOf, isRegular, regularShare, versesOf, coupletsOf
 //   rhyme.ts          rhyme (押韵) by the 十三辙 classes of modern readings (pinyin-pro): rhymeClasses, rhymes, rhymeShare
 //   generate.ts       constrained decoding: generatePoem (free, a form, rhyming), acrostic (藏头诗); always ends
-// One-step generation from a trained Embedding → LSTM → Dense model is src/tf/generate.ts (CharGenerator): pass it to
-// generatePoem as the model.
+//   model.ts          buildPoemModel (Embedding → 2 × LSTM(128) → Dense, optionally reading the position in the poem:
+//                     PoemPosition, poemFeatures), poemGenerator (a CharGenerator that feeds those features itself)
+//   train.ts          trainPoemModel (length buckets or padded batches, the masked loss poemLoss, Adam, clipping,
+//                     held-out loss, best checkpoint, resume), heldOutLoss, batchTensors
+//   recipe.ts         the shipped model's recipe (recipeDefaults, trainRecipe) and loadPoemModel
+//   quality.ts        measurePoems / measureFree: regular share, stray symbols, forms, acrostics, rhyme on 100 poems
+// One-step generation is src/tf/generate.ts (CharGenerator); poemGenerator builds one for generatePoem.
 export * from "../data/poems";
 export * from "./forms";
 export * from "./rhyme";
 export * from "./generate";
+export * from "./model";
+export * from "./train";
+export * from "./recipe";
+export * from "./quality";
+export { keepOne, loadModel, saveModel } from "../tf/models";
 export { CharGenerator, sampleIndex, seededRandom, softmax } from "../tf/generate";

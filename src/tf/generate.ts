@@ -6,7 +6,9 @@
 // works the same on every backend), the gates on typed arrays. Supported models: an optional
 // Embedding, stacked LSTM layers, Dropout (ignored, as in inference), and a Dense output layer
 // (softmax or linear: logits), optionally wrapped in TimeDistributed or followed by a softmax
-// Activation layer.
+// Activation layer. A model may also read features of the text so far (lesson 5: the position in the
+// line, the line number): a second input of F indices per step, embedded by one table, reshaped and
+// concatenated after the character's embedding; the generator computes them with a StepFeatures.
 import type * as tfTypes from "@tensorflow/tfjs";
 import { simdKernelsOn } from "./kernels/simd-kernels";
 import { softmaxInPlace } from "../np/softmax";
@@ -20,6 +22,22 @@ export interface SampleOptions {
   temperature?: number;
   /** A uniform random number in [0, 1): e.g. seededRandom(42), or a RandomState's rand. Default Math.random. */
   random?: () => number;
+}
+
+/**
+ * Features of the text so far that a model reads beside each character (a second input [batch, steps, F] of
+ * indices): next(index) is called with every symbol fed, in order, and returns its F feature indices; reset()
+ * starts a new text. They are computed from the text itself, as in training.
+ */
+export interface StepFeatures {
+  reset(): void;
+  next(index: number): ArrayLike<number>;
+}
+
+/** Options of CharGenerator's constructor. */
+export interface CharGeneratorOptions {
+  /** For a model with a second input of feature indices: computes them from the symbols fed. */
+  features?: StepFeatures;
 }
 
 /** A uniform random generator in [0, 1) from a 32-bit seed (mulberry32): same seed, same samples. */
@@ -121,15 +139,40 @@ export class CharGenerator {
   private readonly scaleShift: Buffer;
   private readonly input: Buffer;
   private readonly simd: SimdKernels | null;
+  private readonly features: StepFeatures | null = null;
+  private readonly featureTable: Float32Array | null = null;
+  private readonly featureSize: number = 0;
+  private readonly featureCount: number = 0;
 
   /**
    * Copies the weights of `model` (Embedding? → LSTM+ → Dense): a snapshot, so build a new
-   * generator after more training. The model itself is not kept.
+   * generator after more training. The model itself is not kept. A model with a second input of feature indices
+   * (Embedding of the characters and Embedding of the features → Reshape → Concatenate, in that order) needs
+   * options.features to compute them.
    */
-  constructor(model: tfTypes.LayersModel) {
-    const layers = model.layers.filter((l) => !["InputLayer", "Dropout", "SpatialDropout1D"].includes(l.getClassName()));
+  constructor(model: tfTypes.LayersModel, options: CharGeneratorOptions = {}) {
+    let layers = model.layers.filter((l) => !["InputLayer", "Dropout", "SpatialDropout1D"].includes(l.getClassName()));
+    let featureLayer: tfTypes.layers.Layer | null = null;
+    if (model.inputs.length === 2) {
+      // Characters and features: the features' Embedding, Reshape and Concatenate are read here, the rest as usual.
+      if (!options.features) throw new Error("This model reads features of the text beside each character (a second input): pass options.features to compute them.");
+      const charEmbedding = layers.find((l) => l.getClassName() === "Embedding" && l.input === model.inputs[0]);
+      featureLayer = layers.find((l) => l.getClassName() === "Embedding" && l.input === model.inputs[1]) ?? null;
+      const concat = layers.find((l) => l.getClassName() === "Concatenate");
+      const concatInputs = concat ? (concat.input as tfTypes.SymbolicTensor[]) : [];
+      if (!charEmbedding || !featureLayer || !concat || concatInputs[0] !== charEmbedding.output) {
+        throw new Error(`The generator takes a second input as Embedding → Reshape → Concatenate after the characters' Embedding; this model is ${layers.map((l) => l.getClassName()).join(" → ")}.`);
+      }
+      layers = layers.filter((l) => l !== featureLayer && l !== concat && l.getClassName() !== "Reshape");
+      layers = [charEmbedding, ...layers.filter((l) => l !== charEmbedding)];
+      this.features = options.features;
+    } else if (model.inputs.length !== 1) {
+      throw new Error(`The generator takes a model of one input (characters) or two (characters, features); this one has ${model.inputs.length}.`);
+    }
     const unwrap = (l: tfTypes.layers.Layer) => (l.getClassName() === "TimeDistributed" ? (l as unknown as { layer: tfTypes.layers.Layer }).layer : l);
-    const arena = new Arena(4 * floatsNeeded(layers.map(unwrap)), true);
+    // The features' embedded vectors sit in the input buffer after the character's.
+    const featureFloats = featureLayer ? Number((featureLayer.input as tfTypes.SymbolicTensor).shape[2]) * Number(featureLayer.getWeights()[0].shape[1]) : 0;
+    const arena = new Arena(4 * (floatsNeeded(layers.map(unwrap)) + featureFloats), true);
     this.simd = simdKernelsOn(arena.memory!);
     const values = (l: tfTypes.layers.Layer) => l.getWeights().map((w) => w.dataSync() as Float32Array);
     let at = 0;
@@ -142,6 +185,15 @@ export class CharGenerator {
       this.embeddingSize = inputSize = columns;
       this.embedding = take(arena, table.length, table);
       at = 1;
+    }
+    if (featureLayer) {
+      const [rows, columns] = featureLayer.getWeights()[0].shape as [number, number];
+      const featureInput = featureLayer.input as tfTypes.SymbolicTensor;
+      this.featureCount = Number(featureInput.shape[featureInput.shape.length - 1]);
+      this.featureSize = columns;
+      this.featureTable = Float32Array.from(featureLayer.getWeights()[0].dataSync());
+      if (!(this.featureCount >= 1) || rows * columns !== this.featureTable.length) throw new Error(`${featureLayer.name}: expected features [batch, steps, F] with a fixed F.`);
+      inputSize += this.featureCount * columns;
     }
     while (layers[at]?.getClassName() === "LSTM") {
       const layer = layers[at];
@@ -183,7 +235,10 @@ export class CharGenerator {
     this.logits = take(arena, this.vocabSize);
     this.exps = take(arena, this.vocabSize);
     this.scaleShift = take(arena, 2);
-    this.input = take(arena, this.embeddingSize); // one-hot inputs read a row of W instead
+    this.input = take(arena, this.embeddingSize + this.featureCount * this.featureSize); // one-hot inputs read a row of W instead
+    if (this.lstms[0].inputSize !== this.embeddingSize + this.featureCount * this.featureSize && this.embedding) {
+      throw new Error(`${layers[1].name} reads ${this.lstms[0].inputSize} numbers per step, but the embeddings give ${this.embeddingSize + this.featureCount * this.featureSize}.`);
+    }
     if (!this.embedding && vocabFromInput !== this.vocabSize) {
       throw new Error(`This model reads one-hot vectors of ${vocabFromInput} characters but predicts ${this.vocabSize}; the generator feeds its own output back, so both must match.`);
     }
@@ -191,6 +246,7 @@ export class CharGenerator {
 
   /** Forgets the text so far: every h and c back to zero. */
   reset(): void {
+    this.features?.reset();
     for (const l of this.lstms) {
       l.h.array.fill(0);
       l.c.array.fill(0);
@@ -226,6 +282,13 @@ export class CharGenerator {
     let x: Buffer | null = null; // null: the one-hot vector of `index`
     if (this.embedding) {
       this.input.array.set(this.embedding.array.subarray(index * this.embeddingSize, (index + 1) * this.embeddingSize));
+      if (this.features) {
+        const f = this.features.next(index);
+        const size = this.featureSize;
+        for (let k = 0; k < this.featureCount; k++) {
+          this.input.array.set(this.featureTable!.subarray(f[k] * size, (f[k] + 1) * size), this.embeddingSize + k * size);
+        }
+      }
       x = this.input;
     }
     for (const l of this.lstms) {

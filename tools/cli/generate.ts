@@ -37,4 +37,57 @@ export const generators: Record<string, Generator> = {
       console.log((loaded.lowercase ? prompt.toLowerCase() : prompt) + text);
     },
   },
+  tang: {
+    describe: "lesson 5: Tang poems from the poem LSTM (the shipped model, or --model DIR): free, in a form, acrostic (--heads), rhyming",
+    flags: {
+      first: { type: "string", help: "the poem's first character (default: the model chooses)" },
+      heads: { type: "string", help: "an acrostic (藏头诗): 4 or 8 characters, one at the head of each line" },
+      form: { type: "string", help: "free (nothing imposed), regular (any of the four forms), or 五言绝句, 七言绝句, 五言律诗, 七言律诗 (default free; regular with --heads or --rhyme)" },
+      rhyme: { type: "boolean", help: "make the even lines rhyme (押韵, by modern readings)" },
+      temperature: { type: "number", default: 0.6, help: "below 1 safer, above 1 wilder" },
+      seed: { type: "integer", default: 1, help: "poem i is written with seed + i: the same seed writes the same poems" },
+      count: { type: "integer", default: 1, help: "poems to write" },
+      json: { type: "boolean", help: "one JSON object per poem and line: text, lines, form" },
+      model: { type: "string", help: "a model folder (model.json, vocab.json, settings.json); default the shipped one" },
+    },
+    async run(flags) {
+      const { initBackend } = require("../../src/tf/backend") as typeof import("../../src/tf/backend");
+      const tang = require("../../src/tang/index") as typeof import("../../src/tang/index");
+      const count = flags.count as number;
+      const temperature = flags.temperature as number;
+      if (!(count >= 1)) throw new UsageError(`--count must be 1 or more, got ${count}`);
+      if (!(temperature > 0)) throw new UsageError(`--temperature must be above 0, got ${temperature}`);
+      const form = flags.form as string | undefined;
+      const forms = ["free", "regular", ...tang.regularForms.map((f) => f.name)];
+      if (form !== undefined && !forms.includes(form)) throw new UsageError(`--form must be one of ${forms.join(", ")}, got "${form}"`);
+      const heads = flags.heads as string | undefined;
+      if (heads !== undefined && ![4, 8].includes(Array.from(heads).length)) throw new UsageError(`--heads takes 4 or 8 characters (one per line), got ${Array.from(heads).length}: "${heads}"`);
+      // With --json, stdout holds only the poems: the backend's one line goes to stderr.
+      const log = console.log;
+      if (flags.json) console.log = console.error;
+      try {
+        await initBackend();
+      } finally {
+        console.log = log;
+      }
+      const loaded = await tang.loadPoemModel(flags.model === undefined ? undefined : path.resolve(repoRoot, flags.model as string));
+      const generator = tang.poemGenerator(loaded.model, loaded.vocab);
+      loaded.model.dispose();
+      for (let i = 0; i < count; i++) {
+        let poem;
+        try {
+          poem = tang.generatePoem(generator, loaded.vocab, {
+            first: flags.first as string | undefined, heads, form: form as import("../../src/tang/index").PoemOptions["form"], rhyme: flags.rhyme === true, temperature, seed: (flags.seed as number) + i,
+          });
+        } catch (err) {
+          // A head or first character the vocabulary lacks, contradicting options: the library's sentence.
+          throw new UsageError((err as Error).message);
+        }
+        const lines = tang.versesOf(poem.text);
+        if (flags.json) console.log(JSON.stringify({ text: poem.text, lines, form: poem.form?.name ?? tang.formOf(poem.text)?.name ?? null }));
+        else console.log((i > 0 ? "\n" : "") + tang.coupletsOf(poem.text).join("\n"));
+      }
+    },
+  },
 };
+

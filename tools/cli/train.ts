@@ -269,4 +269,73 @@ export const trainers: Record<string, Trainer> = {
       console.log(`report: ${path.relative(repoRoot, writeRunReport("shakespeare", run.id, [["loss", "heldOut"]]))}`);
     },
   },
+  tang: {
+    describe: "lesson 5: the poem LSTM on the Tang poems (or --poems FILE of title:content lines); the defaults train the shipped model",
+    get flags() {
+      const { recipeDefaults } = require("../../src/tang/recipe") as typeof import("../../src/tang/recipe");
+      return recipeFlags(recipeDefaults, {
+        poems: ["string", "the poems to learn: a file of title:content lines in datasets/ or a path"],
+        maxVocab: ["integer", "most frequent characters in the vocabulary (the rest become the unknown symbol)"],
+        embedding: ["integer", "size of each character's embedding"],
+        units: ["string", "LSTM sizes, bottom first, comma-separated"],
+        position: ["boolean", "read the position in the poem (column, line, width) beside each character (--position=false: the course's model)"],
+        positionEmbedding: ["integer", "size of each position feature's embedding"],
+        batchSize: ["integer", "poems per batch"],
+        lr: ["number", "Adam's learning rate"],
+        clipNorm: ["number", "gradients are scaled down when their global norm exceeds this"],
+        buckets: ["boolean", "batches of poems of one exact length (--buckets=false: random poems padded, the course's)"],
+        masked: ["boolean", "leave the padding out of the loss (--masked=false: the course's bug, with --buckets=false)"],
+        softmaxAt: ["string", "targets (the output layer only at real targets) or all (every position, then masked)"],
+        evalEvery: ["integer", "batches between held-out measurements (and checkpoints)"],
+        patience: ["integer", "held-out measurements without improvement before the learning rate drops"],
+        lrDecay: ["number", "the learning rate is multiplied by this when it drops"],
+        maxDecays: ["integer", "drops before training stops"],
+        sampleCount: ["integer", "free poems written at each measurement (their regular share is logged)"],
+        temperature: ["number", "temperature of those poems and of the final measurement"],
+        maxMinutes: ["number", "wall-time budget in minutes"],
+        seed: ["integer", "seeds the initial weights and the batches"],
+        maxSteps: ["integer", "stop after this many batches in all"],
+        epochs: ["integer", "stop after this many passes over the training poems"],
+        limit: ["integer", "train on the first N training poems only (quick tries)"],
+        measureCount: ["integer", "poems of each kind measured on the best model at the end (0: none)"],
+        resume: ["string", "a run's checkpoint folder to resume from (weights, optimizer state, progress)"],
+      }, {
+        out: { type: "string", help: "copy the best model, vocab.json, settings.json, history.csv and metrics.json here (e.g. datasets/pretrained/tang-lstm)" },
+      });
+    },
+    async run(flags) {
+      const { trainRecipe } = require("../../src/tang/recipe") as typeof import("../../src/tang/recipe");
+      const { out, units, ...changes } = camelCaseKeys(flags);
+      const sizes = String(units).split(",").map(Number);
+      if (sizes.length === 0 || sizes.some((n) => !(Number.isInteger(n) && n >= 1))) throw new UsageError(`--units must be whole numbers ≥ 1 separated by commas, got "${units}"`);
+      if (changes.softmaxAt !== "targets" && changes.softmaxAt !== "all") throw new UsageError(`--softmax-at must be targets or all, got "${changes.softmaxAt}"`);
+      const terminal = terminalTraining("tang");
+      const { run, metrics } = await trainRecipe({ ...changes, units: sizes } as Parameters<typeof trainRecipe>[0], {
+        shouldStop: terminal.shouldStop,
+        onStart: ({ parameters, trainPoems, heldOutPoems, vocabSize, batchesPerEpoch, run }) => {
+          console.log(`${parameters} parameters; ${vocabSize} symbols; ${trainPoems} poems to train on (${batchesPerEpoch} batches an epoch), ${heldOutPoems} held out; run ${run.id}`);
+          const total = changes.maxSteps !== undefined ? (changes.maxSteps as number) : changes.epochs !== undefined ? (changes.epochs as number) * batchesPerEpoch : undefined;
+          if (total !== undefined) terminal.start(total);
+        },
+        onBatch: terminal.batch,
+        onLog: (row, saved) => {
+          terminal.pause();
+          console.log(`step ${row.step} (epoch ${row.epoch.toFixed(2)}): loss ${row.loss.toFixed(4)}, held-out ${row.heldOut.toFixed(4)} nats/char, ` +
+            `regular ${Number.isNaN(row.regular) ? "–" : `${Math.round(100 * row.regular)}%`}, ${row.poemsPerSecond.toFixed(0)} poems/s${saved ? " (best so far: saved)" : ""}`);
+        },
+      }, out === undefined ? undefined : path.resolve(repoRoot, out as string)).finally(terminal.done);
+      console.log(`best held-out loss ${metrics.heldOutLoss.toFixed(4)} nats/char at step ${metrics.bestStep}; ${metrics.steps} steps (${metrics.epochs} epochs), ` +
+        `${metrics.poemsPerSecond.toFixed(0)} poems/s, ${(metrics.wallSeconds / 60).toFixed(1)} min in all (${metrics.ended})`);
+      const q = metrics.quality;
+      if (q) {
+        const pct = (x: number) => `${Math.round(100 * x)}%`;
+        console.log(`${q.free.count} free poems at temperature ${q.temperature}: ${pct(q.free.share)} regular, ${q.free.stray} stray symbols; ` +
+          `in a form ${pct(q.form.share)} regular; acrostics ${pct(q.acrostic.share)} right; rhyming ${pct(q.rhyme.share)}`);
+      }
+      if (out !== undefined) console.log(`model copied to ${out}`);
+      console.log(`run ${run.id}: ${path.relative(repoRoot, run.dir)}/history.csv`);
+      console.log(`report: ${path.relative(repoRoot, writeRunReport("tang", run.id, [["loss", "heldOut"], ["regular"]]))}`);
+    },
+  },
 };
+

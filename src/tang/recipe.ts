@@ -1,0 +1,256 @@
+// The shipped model's recipe (datasets/pretrained/tang-lstm/): the course's process_poems with a vocabulary of the
+// 3,000 most frequent training characters (98.5% of the characters; the rest become the unknown symbol), every 20th
+// poem held out, the course's Embedding(128) → 2 × LSTM(128) → Dense over the vocabulary, told where it stands in
+// the poem (position features: see model.ts), trained on batches of 64 poems of one exact length with Adam 1e-2 and
+// clipped gradients; the learning rate halves when the held-out loss stops improving, and the checkpoint with the
+// best held-out loss is kept (written to `out` as training goes, so a cut-short run leaves one).
+import * as fs from "fs";
+import * as path from "path";
+import { datasetsDir, pretrainedDir } from "../course";
+import { poemVocabFrom, processPoems } from "../data/poems";
+import type { PoemVocab } from "../data/poems";
+import { flatSettings, startRun } from "../runs/index";
+import type { Run } from "../runs/index";
+import { displayPath } from "../runs/paths";
+import { initBackend, tf } from "../tf/backend";
+import { loadModel, saveModel } from "../tf/models";
+import { withDefaults } from "../options";
+import { writeAtomically } from "../files";
+import { buildPoemModel } from "./model";
+import { measurePoems } from "./quality";
+import type { PoemFigures } from "./quality";
+import { trainPoemModel } from "./train";
+import type { LogRow, SoftmaxAt, TrainResult } from "./train";
+
+/** The shipped model's settings (chosen by measurement: see metrics.json). Run logs and CLI flags use these names. */
+export const recipeDefaults = {
+  /** A title:content file in datasets/, or an absolute path. */
+  poems: "tang/poems.txt",
+  /** Most frequent training characters in the vocabulary; the rest become the unknown symbol. */
+  maxVocab: 3000,
+  embedding: 128,
+  /** LSTM sizes, bottom first. */
+  units: [128, 128] as number[],
+  /** Read the position in the poem (column, line, width) beside each character. */
+  position: true,
+  positionEmbedding: 16,
+  batchSize: 64,
+  lr: 1e-2,
+  clipNorm: 5,
+  /** Batches of poems of one exact length; false: random poems padded (the course's). */
+  buckets: true,
+  /** Padding masked out of the loss; false: the course's bug. */
+  masked: true,
+  softmaxAt: "targets" as SoftmaxAt,
+  evalEvery: 200,
+  patience: 2,
+  lrDecay: 0.5,
+  maxDecays: 4,
+  /** Free poems written at each evaluation (their regular share is logged). */
+  sampleCount: 20,
+  /** Temperature of those poems and of the final measurement in metrics.json. */
+  temperature: 0.6,
+  /** Wall-time budget in minutes (training and evaluations). */
+  maxMinutes: 30,
+  seed: 0,
+};
+
+export type RecipeSettings = typeof recipeDefaults & {
+  /** Stop after this many batches in all, or epochs (quick tries, tests). */
+  maxSteps?: number;
+  epochs?: number;
+  /** Train on the first `limit` training poems only and hold out the first limit/10 held-out ones (quick tries, tests). */
+  limit?: number;
+  /** Poems of each kind measured at the end on the best model (default 100; 0: none). */
+  measureCount?: number;
+  /** A checkpoint folder (a run's checkpoint/) to resume from: weights, Adam's state and progress. */
+  resume?: string;
+};
+
+/** What the recipe measured, as written to metrics.json. */
+export interface RecipeMetrics {
+  /** Best mean nats per held-out character (every symbol after the start token, the end token included), and when. */
+  heldOutLoss: number;
+  bestStep: number;
+  bestTrainSeconds: number;
+  bestWallSeconds: number;
+  steps: number;
+  epochs: number;
+  trainSeconds: number;
+  wallSeconds: number;
+  poemsPerSecond: number;
+  ended: string;
+  finished: boolean;
+  parameters: number;
+  vocabSize: number;
+  trainPoems: number;
+  heldOutPoems: number;
+  backend: string;
+  tfjs: string;
+  date: string;
+  settings: Record<string, unknown>;
+  /** The settings that differ from recipeDefaults. */
+  changed: Record<string, unknown>;
+  /** measurePoems on the best model at `temperature` (absent when measureCount is 0 or training was cut short before). */
+  quality?: PoemFigures;
+}
+
+/** Called as the recipe goes, for a progress bar or printed lines. */
+export interface RecipeEvents {
+  onStart?(info: { parameters: number; trainPoems: number; heldOutPoems: number; vocabSize: number; batchesPerEpoch: number; run: Run }): void;
+  onBatch?(step: number, loss: number): void;
+  onLog?(row: LogRow, saved: boolean): void;
+  shouldStop?(): boolean;
+}
+
+/**
+ * Trains the recipe with `changes` over recipeDefaults, logged in runs/tang/<run-id>/ (settings.json, history.csv,
+ * model/ = the best checkpoint, checkpoint/ = the latest with Adam's state, metrics.json). With `out`, writes there
+ * model.json + weights.bin (the best so far, at every new best), vocab.json (the symbols in index order),
+ * settings.json, history.csv and metrics.json. At the end, measures the best model's poems (measurePoems).
+ */
+export async function trainRecipe(changes: Partial<RecipeSettings> = {}, events: RecipeEvents = {}, out?: string): Promise<{ run: Run; result: TrainResult; metrics: RecipeMetrics }> {
+  const s: RecipeSettings = withDefaults(recipeDefaults, changes);
+  if (!s.masked && s.buckets) console.log("masked: false with buckets: true trains on batches without padding: the bug shows only with buckets: false.");
+  const backend = await initBackend();
+  const started = Date.now();
+  const file = path.isAbsolute(s.poems) ? s.poems : path.join(datasetsDir, s.poems);
+  const set = processPoems(file, { maxVocab: s.maxVocab });
+  const limit = s.limit ?? Infinity;
+  const train = set.trainSequences.slice(0, limit);
+  const heldOut = set.heldOutSequences.slice(0, Number.isFinite(limit) ? Math.max(1, Math.ceil(limit / 10)) : undefined);
+  const vocab = set.vocab;
+  const run = startRun("tang", {
+    model: `embedding(${vocab.vocabSize}→${s.embedding})${s.position ? " + position(3×16)" : ""} → lstm(${s.units.join(") → lstm(")}) → dense(${vocab.vocabSize})`,
+    ...flatSettings(s), vocabSize: vocab.vocabSize, trainPoems: train.length, heldOutPoems: heldOut.length, backend: backend.name,
+  });
+  const model = buildPoemModel({ vocabSize: vocab.vocabSize, embedding: s.embedding, units: s.units, position: s.position, positionEmbedding: s.positionEmbedding, seed: s.seed });
+  const bestDir = path.join(run.dir, "model");
+  const inputSettings = {
+    poems: path.basename(file),
+    input: s.position
+      ? "chars: symbol indices [batch, steps] (int32) of vocab.json, starting with the start token; features: [batch, steps, 3] (int32) from poemFeatures (column, line + 16, width + 32)"
+      : "chars: symbol indices [batch, steps] (int32) of vocab.json, starting with the start token",
+    output: "logits [batch, steps, vocabSize]: softmax gives the next symbol's probabilities at every position",
+    vocab: "vocab.json: index 0 is padding (\"\", never a target), 1 the start token, 2 the end token, 3 the unknown symbol, then the characters",
+    heldOut: `every ${set.heldOutEvery}th poem of the file's kept poems (index % ${set.heldOutEvery} === ${set.heldOutEvery - 1})`,
+    vocabSize: vocab.vocabSize,
+    ...flatSettings(s),
+    units: s.units,
+  };
+  const writeOut = (name: string, text: string) => out !== undefined && writeAtomically(path.join(out, name), text);
+  writeOut("vocab.json", JSON.stringify(vocab.ixToChar) + "\n");
+  writeOut("settings.json", JSON.stringify(inputSettings, null, 2) + "\n");
+  const batchesPerEpoch = s.buckets ? countBuckets(train, s.batchSize) : Math.ceil(train.length / s.batchSize);
+  events.onStart?.({ parameters: model.countParams(), trainPoems: train.length, heldOutPoems: heldOut.length, vocabSize: vocab.vocabSize, batchesPerEpoch, run });
+  let best: LogRow | undefined;
+  let bestWall = 0;
+  const metricsNow = (r: { steps: number; epochs: number; trainSeconds: number; poemsPerSecond: number; ended: string }, finished: boolean): RecipeMetrics => ({
+    heldOutLoss: best?.heldOut ?? NaN,
+    bestStep: best?.step ?? 0,
+    bestTrainSeconds: best?.seconds ?? 0,
+    bestWallSeconds: bestWall,
+    steps: r.steps,
+    epochs: r.epochs,
+    trainSeconds: Number(r.trainSeconds.toFixed(1)),
+    wallSeconds: Number(((Date.now() - started) / 1000).toFixed(1)),
+    poemsPerSecond: Number(r.poemsPerSecond.toFixed(1)),
+    ended: r.ended,
+    finished,
+    parameters: model.countParams(),
+    vocabSize: vocab.vocabSize,
+    trainPoems: train.length,
+    heldOutPoems: heldOut.length,
+    backend: `${backend.name} (${backend.detail})`,
+    tfjs: tf.version.tfjs,
+    date: new Date().toISOString(),
+    settings: { ...s },
+    changed: Object.fromEntries(Object.entries(s).filter(([k, v]) => v !== undefined && JSON.stringify(v) !== JSON.stringify((recipeDefaults as Record<string, unknown>)[k]))),
+  });
+  const copyHistory = () => {
+    const history = path.join(run.dir, "history.csv");
+    if (out !== undefined && fs.existsSync(history)) writeOut("history.csv", fs.readFileSync(history, "utf8"));
+  };
+  let result: TrainResult;
+  let quality: PoemFigures | undefined;
+  try {
+    result = await trainPoemModel(model, train, heldOut, vocab, {
+      batchSize: s.batchSize, lr: s.lr, clipNorm: s.clipNorm, buckets: s.buckets, masked: s.masked, softmaxAt: s.softmaxAt, evalEvery: s.evalEvery,
+      patience: s.patience, lrDecay: s.lrDecay, maxDecays: s.maxDecays, sampleCount: s.sampleCount, sampleTemperature: s.temperature,
+      maxSteps: s.maxSteps, epochs: s.epochs, maxSeconds: s.maxMinutes * 60, seed: s.seed,
+      checkpoint: path.join(run.dir, "checkpoint"), resume: s.resume, run, onBatch: events.onBatch, shouldStop: events.shouldStop,
+      onBest: async (row) => {
+        best = row;
+        bestWall = Number(((Date.now() - started) / 1000).toFixed(1));
+        await saveModel(model, bestDir);
+        if (out !== undefined) {
+          await saveModel(model, out);
+          copyHistory();
+          writeOut("metrics.json", JSON.stringify(metricsNow({ steps: row.step, epochs: row.epoch, trainSeconds: row.seconds, poemsPerSecond: row.poemsPerSecond, ended: "running" }, false), null, 2) + "\n");
+        }
+      },
+      onLog: (row) => events.onLog?.(row, best === row),
+    });
+    const measureCount = s.measureCount ?? 100;
+    if (measureCount > 0 && fs.existsSync(path.join(bestDir, "model.json"))) {
+      const bestModel = await loadModel(bestDir);
+      try {
+        quality = measurePoems(bestModel, vocab, { count: measureCount, temperature: s.temperature });
+      } finally {
+        bestModel.dispose();
+      }
+    }
+  } finally {
+    model.dispose();
+  }
+  const metrics = metricsNow({ steps: result.state.step, epochs: result.rows.at(-1)?.epoch ?? result.state.epoch, trainSeconds: result.state.seconds, poemsPerSecond: result.poemsPerSecond, ended: result.ended }, true);
+  if (best === undefined) {
+    // Resumed and never improved on the checkpoint's best: report that one (its model is the earlier run's).
+    metrics.heldOutLoss = result.state.bestLoss;
+    metrics.bestStep = result.state.bestStep;
+  }
+  if (quality) metrics.quality = quality;
+  fs.writeFileSync(path.join(run.dir, "metrics.json"), JSON.stringify(metrics, null, 2) + "\n");
+  run.finish({ heldOutLoss: metrics.heldOutLoss, bestStep: metrics.bestStep, ...(quality ? { regular: quality.free.share } : {}) });
+  if (result.ended === "stopped") {
+    console.log(`Stopped after batch ${metrics.steps}: the logged rows are kept in ${displayPath(path.join(run.dir, "history.csv"))}, ` +
+      `the best model in ${displayPath(bestDir)}, the last checkpoint (to resume) in ${displayPath(path.join(run.dir, "checkpoint"))}.`);
+  }
+  copyHistory();
+  writeOut("metrics.json", JSON.stringify(metrics, null, 2) + "\n");
+  return { run, result, metrics };
+}
+
+/** Returns the number of batches lengthBuckets makes of `sequences`. */
+function countBuckets(sequences: readonly ArrayLike<number>[], batchSize: number): number {
+  const byLength = new Map<number, number>();
+  for (const s of sequences) byLength.set(s.length, (byLength.get(s.length) ?? 0) + 1);
+  let n = 0;
+  for (const count of byLength.values()) n += Math.ceil(count / batchSize);
+  return n;
+}
+
+/** A trained poem model with its vocabulary. */
+export interface LoadedPoemModel {
+  model: tf.LayersModel;
+  vocab: PoemVocab;
+  /** settings.json as written by trainRecipe. */
+  settings: Record<string, unknown>;
+  /** The folder it came from. */
+  dir: string;
+}
+
+/** Returns the model in `dir` (default datasets/pretrained/tang-lstm) with its vocab.json and settings.json. */
+export async function loadPoemModel(dir = pretrainedDir("tang-lstm")): Promise<LoadedPoemModel> {
+  const vocabFile = path.join(dir, "vocab.json");
+  if (!fs.existsSync(vocabFile)) throw new Error(`loadPoemModel: ${vocabFile} is missing: train a model first (npm run train -- tang --out ${displayPath(dir)}).`);
+  const vocab = poemVocabFrom(JSON.parse(fs.readFileSync(vocabFile, "utf8")) as string[]);
+  const settingsFile = path.join(dir, "settings.json");
+  const settings = fs.existsSync(settingsFile) ? (JSON.parse(fs.readFileSync(settingsFile, "utf8")) as Record<string, unknown>) : {};
+  const model = await loadModel(dir);
+  if ((model.outputs[0].shape[2] as number) !== vocab.vocabSize) {
+    model.dispose();
+    throw new Error(`loadPoemModel: the model in ${dir} predicts ${model.outputs[0].shape[2]} symbols, but vocab.json lists ${vocab.vocabSize}.`);
+  }
+  return { model, vocab, settings, dir };
+}
