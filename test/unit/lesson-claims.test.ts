@@ -75,8 +75,8 @@ test("lesson 2's opening table is the shipped model's accuracy after each number
     const decimals = String(claimed[i]).split(".")[1]?.length ?? 0;
     assert.equal(measured.toFixed(decimals), claimed[i].toFixed(decimals), `after ${k} rows: the lesson says ${claimed[i]}%, the model gets ${measured.toFixed(2)}%`);
   });
-  // Section 7: "For the first 16 rows the model is barely better than chance ... Between rows 16 and 24 ... it decides."
-  const chanceRows = Number(says(lesson2, /For\s+the first (\d+) rows the model is barely better than chance/)[1]);
+  // Section 7: "For the first 16 rows the model is right about at most one digit in four ... Between rows 16 and 24 ... it decides."
+  const chanceRows = Number(says(lesson2, /For\s+the first (\d+) rows the model is right about at most one digit in four/)[1]);
   const [, from, to] = says(lesson2, /Between rows (\d+) and (\d+), as the body of the digit/).map(Number);
   assert.equal(from, chanceRows);
   for (let k = 1; k <= chanceRows; k++) assert.ok(curve.accuracy[k - 1] < 0.25, `after ${k} rows: ${curve.accuracy[k - 1]}`);
