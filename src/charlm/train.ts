@@ -58,7 +58,7 @@ export function trainLogged(data: NamesData, options: TrainLoggedOptions = {}): 
   });
   const run = startRun(lesson, settings);
   const live = showLive
-    ? liveFigure({ title: `Smoothed loss: nA = ${chosen.nA}, ${chosen.update}, learning rate ${chosen.learningRate}`, xTitle: "iteration", yTitle: "smoothed loss" })
+    ? liveFigure({ title: `Smoothed loss on ${dataName}: nA = ${chosen.nA}, ${chosen.update}, learning rate ${chosen.learningRate}`, xTitle: "iteration", yTitle: "smoothed loss" })
     : null;
   const last = chosen.numIterations - 1;
   const result = modelFn(data.names, data.ixToChar, data.charToIx, {
