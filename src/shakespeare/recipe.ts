@@ -219,8 +219,8 @@ export const courseRecipeDefaults = {
   clipNorm: 5,
   epochs: 40,
   /** Stop after this many epochs without a better held-out loss. */
-  patience: 3,
-  maxMinutes: 30,
+  patience: 2,
+  maxMinutes: 90,
   seed: 0,
 };
 

@@ -51,7 +51,7 @@ export function parseFlags(args: string[], spec: Record<string, FlagSpec>): { fl
 /** The flags part of a --help text. */
 export function describeFlags(spec: Record<string, FlagSpec>): string {
   return Object.entries(spec)
-    .map(([name, s]) => `  --${name}${s.type === "boolean" ? "" : ` <${s.type}>`}`.padEnd(28) + s.help +
+    .map(([name, s]) => `  --${name}${s.type === "boolean" ? "" : ` <${s.type}>`}`.padEnd(28) + " " + s.help +
       (s.default !== undefined ? ` (default ${s.default})` : ""))
     .join("\n");
 }

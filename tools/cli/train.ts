@@ -269,6 +269,40 @@ export const trainers: Record<string, Trainer> = {
       console.log(`report: ${path.relative(repoRoot, writeRunReport("shakespeare", run.id, [["loss", "heldOut"]]))}`);
     },
   },
+  "shakespeare-window": {
+    describe: "lesson 4: the course's own model (LSTM(128) over windows of Tx = 40 one-hot characters) trained epoch by epoch, for comparison; the defaults train the shipped one",
+    get flags() {
+      const { courseRecipeDefaults } = require("../../src/shakespeare/recipe") as typeof import("../../src/shakespeare/recipe");
+      return recipeFlags(courseRecipeDefaults, {
+        text: ["string", "the text to learn: a file in datasets/ or a path (UTF-8), lowercased"],
+        heldOutFraction: ["number", "the last part of the text kept apart to measure the held-out loss"],
+        stride: ["integer", "a window starts every this many characters"],
+        units: ["integer", "LSTM units"],
+        batchSize: ["integer", "windows per batch"],
+        lr: ["number", "Adam's learning rate"],
+        clipNorm: ["number", "gradients are scaled down when their global norm exceeds this"],
+        epochs: ["integer", "most epochs"],
+        patience: ["integer", "epochs without a better held-out loss before training stops"],
+        maxMinutes: ["number", "wall-time budget in minutes"],
+        seed: ["integer", "seeds the initial weights and the order of the windows"],
+      }, {
+        out: { type: "string", help: "write the best model, vocab.json, settings.json, history.csv and metrics.json here" },
+      });
+    },
+    async run(flags) {
+      const { trainCourseRecipe } = require("../../src/shakespeare/recipe") as typeof import("../../src/shakespeare/recipe");
+      const { out, ...changes } = camelCaseKeys(flags);
+      const terminal = terminalTraining("shakespeare-window");
+      const { run, rows } = await trainCourseRecipe(changes as Parameters<typeof trainCourseRecipe>[0], {
+        shouldStop: terminal.shouldStop,
+        onEpoch: (row) => console.log(`epoch ${row.epoch}: loss ${row.loss.toFixed(4)}, held-out ${row.heldOut.toFixed(4)} nats/char, ${row.examplesPerSecond} windows/s`),
+      }, out === undefined ? undefined : path.resolve(repoRoot, out as string)).finally(terminal.done);
+      const best = Math.min(...rows.map((r) => r.heldOut));
+      console.log(`best held-out loss ${best.toFixed(4)} nats/char after ${rows.length} epochs`);
+      console.log(`run ${run.id}: ${path.relative(repoRoot, run.dir)}/history.csv`);
+      console.log(`report: ${path.relative(repoRoot, writeRunReport("shakespeare", run.id, [["loss", "heldOut"]]))}`);
+    },
+  },
   tang: {
     describe: "lesson 5: the poem LSTM on the Tang poems (or --poems FILE of title:content lines); the defaults train the shipped model",
     get flags() {
