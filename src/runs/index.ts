@@ -1,7 +1,7 @@
 // Training-run logs: runs/<lesson>/<run-id>/settings.json and history.csv, listing, loading and plotting them.
 export { runsRoot } from "./paths";
 export type { Settings, SettingValue } from "./settings";
-export { flatSettings } from "./settings";
+export { changedSettings, flatSettings } from "./settings";
 export type { HistoryRow } from "./history-csv";
 export { readHistory } from "./history-csv";
 export type { RunStatus } from "./run-record";

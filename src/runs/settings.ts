@@ -54,3 +54,9 @@ export function flatSettings(settings: object): Record<string, string | number |
   for (const [k, v] of Object.entries(settings)) if (v !== undefined) flat[k] = Array.isArray(v) ? v.join(",") : (v as string | number | boolean);
   return flat;
 }
+
+/** Returns the settings whose values differ from `defaults` (compared as JSON; undefined ones left out): what a run changed. */
+export function changedSettings(settings: object, defaults: object): Record<string, unknown> {
+  const base = defaults as Record<string, unknown>;
+  return Object.fromEntries(Object.entries(settings).filter(([k, v]) => v !== undefined && JSON.stringify(v) !== JSON.stringify(base[k])));
+}

@@ -2,9 +2,10 @@
 // target, tf.variableGrads + Adam with clipped gradients (and optional decoupled weight decay), the held-out loss
 // measured on the whole held-out text read in order, the learning rate lowered when it stops improving, the best
 // checkpoint kept, a stop flag, a logged run, and checkpoints holding the optimiser's state so a run can resume.
-import type { Run } from "../runs/index";
 import { tf } from "../tf/backend";
 import { clipByGlobalNorm } from "../tf/clip";
+import { plateauReached, recordLoss } from "../tf/loop";
+import type { LoopOptions } from "../tf/loop";
 import { CharGenerator, seededRandom } from "../tf/generate";
 import { loadCheckpointInto, saveCheckpoint } from "../tf/checkpoint";
 import { sequenceLoss, windowLoss, windowsOneHot } from "./model";
@@ -100,8 +101,8 @@ export interface LogRow {
   charsPerSecond: number;
 }
 
-/** How to train a character model. */
-export interface TrainOptions {
+/** How to train a character model (and the options every loop takes: LoopOptions). */
+export interface TrainOptions extends LoopOptions<LogRow> {
   batchSize?: number;
   /** Characters per window; every one is a target. */
   seqLength?: number;
@@ -111,33 +112,6 @@ export interface TrainOptions {
   clipNorm?: number;
   /** Decoupled weight decay (AdamW): weights of rank ≥ 2 are multiplied by 1 − lr·weightDecay after each step (0: none). */
   weightDecay?: number;
-  /** Batches between held-out evaluations (and logged rows). */
-  evalEvery?: number;
-  /** Evaluations without a new best before the learning rate is multiplied by lrDecay. */
-  patience?: number;
-  lrDecay?: number;
-  /** Stop after the learning rate was lowered this many times and still did not improve for `patience` evaluations. */
-  maxDecays?: number;
-  /** Stop after this many batches in all. */
-  maxSteps?: number;
-  /** Stop after this many seconds of wall time (training and evaluation). */
-  maxSeconds?: number;
-  /** Seeds the windows drawn. */
-  seed?: number;
-  /** A folder for the latest checkpoint (model, optimiser state, state.json), rewritten at every evaluation. */
-  checkpoint?: string;
-  /** A folder of a checkpoint written by `checkpoint`: its weights, optimiser state and progress are loaded first. */
-  resume?: string;
-  /** The run whose history.csv gets one line per logged row. */
-  run?: Run;
-  /** Called after each logged row. */
-  onLog?: (row: LogRow) => void;
-  /** Called after each batch with the batches done and its loss. */
-  onBatch?: (step: number, loss: number) => void;
-  /** Called (and awaited) after an evaluation that beats every earlier one, e.g. to save the model. */
-  onBest?: (row: LogRow) => void | Promise<void>;
-  /** Checked after each batch: true stops training (an interrupt, ■ in Jupyter or Ctrl-C, does the same). */
-  shouldStop?: () => boolean;
 }
 
 /** What a training run did. */
@@ -220,14 +194,7 @@ export async function trainCharModel(model: tf.LayersModel, train: Int32Array, h
       const last = stop || outOfTime || state.step >= maxSteps;
       if (sinceLog >= o.evalEvery || last) {
         const heldOutNats = heldOutLoss(model, heldOut);
-        const improved = heldOutNats < state.bestLoss;
-        if (improved) {
-          state.bestLoss = heldOutNats;
-          state.bestStep = state.step;
-          state.sinceBest = 0;
-        } else {
-          state.sinceBest++;
-        }
+        const improved = recordLoss(state, heldOutNats);
         const row: LogRow = {
           step: state.step,
           epoch: Number(((state.step * o.batchSize * o.seqLength) / train.length).toFixed(3)),
@@ -244,15 +211,7 @@ export async function trainCharModel(model: tf.LayersModel, train: Int32Array, h
         opts.run?.log({ ...row });
         if (improved) await opts.onBest?.(row);
         opts.onLog?.(row);
-        let plateau = false;
-        if (state.sinceBest >= o.patience) {
-          if (state.decays >= o.maxDecays) plateau = true;
-          else {
-            state.decays++;
-            state.lr *= o.lrDecay;
-            state.sinceBest = 0;
-          }
-        }
+        const plateau = plateauReached(state, o);
         if (opts.checkpoint !== undefined) await saveCheckpoint(opts.checkpoint, model, optimizer, state);
         if (plateau) {
           result.ended = "plateau";

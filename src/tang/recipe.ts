@@ -9,7 +9,7 @@ import * as path from "path";
 import { datasetsDir, pretrainedDir } from "../course";
 import { poemVocabFrom, processPoems } from "../data/poems";
 import type { PoemVocab } from "../data/poems";
-import { flatSettings, startRun } from "../runs/index";
+import { changedSettings, flatSettings, startRun } from "../runs/index";
 import type { Run } from "../runs/index";
 import { displayPath } from "../runs/paths";
 import { initBackend, tf } from "../tf/backend";
@@ -165,7 +165,7 @@ export async function trainRecipe(changes: Partial<RecipeSettings> = {}, events:
     tfjs: tf.version.tfjs,
     date: new Date().toISOString(),
     settings: { ...s },
-    changed: Object.fromEntries(Object.entries(s).filter(([k, v]) => v !== undefined && JSON.stringify(v) !== JSON.stringify((recipeDefaults as Record<string, unknown>)[k]))),
+    changed: changedSettings(s, recipeDefaults),
   });
   const copyHistory = () => {
     const history = path.join(run.dir, "history.csv");

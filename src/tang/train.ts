@@ -10,10 +10,11 @@
 import type { PoemVocab } from "../data/poems";
 import { lengthBuckets, padBatch } from "../data/poems";
 import type { PoemBatch } from "../data/poems";
-import type { Run } from "../runs/index";
 import { tf } from "../tf/backend";
 import { loadCheckpointInto, saveCheckpoint } from "../tf/checkpoint";
 import { clipByGlobalNorm } from "../tf/clip";
+import { plateauReached, recordLoss } from "../tf/loop";
+import type { LoopOptions } from "../tf/loop";
 import { seededRandom } from "../tf/generate";
 import { withDefaults } from "../options";
 import { onInterrupt } from "../interrupt";
@@ -196,8 +197,8 @@ export interface LogRow {
   poemsPerSecond: number;
 }
 
-/** How to train a poem model. */
-export interface TrainOptions {
+/** How to train a poem model (and the options every loop takes: LoopOptions; evalEvery default 200, patience 2). */
+export interface TrainOptions extends LoopOptions<LogRow> {
   /** Poems per batch (default 64, the course's). */
   batchSize?: number;
   /** Adam's learning rate (default 1e-2, the course's). */
@@ -210,34 +211,12 @@ export interface TrainOptions {
   masked?: boolean;
   /** Default "targets": the output layer and softmax only at the real targets. */
   softmaxAt?: SoftmaxAt;
-  /** Batches between held-out evaluations (and logged rows, checkpoints); default 200. */
-  evalEvery?: number;
-  /** Evaluations without a new best before the learning rate is multiplied by lrDecay (default 2). */
-  patience?: number;
-  lrDecay?: number;
-  /** Stop after the learning rate was lowered this many times and still did not improve (default 4). */
-  maxDecays?: number;
   /** Free poems written at each evaluation to measure the regular share (default 20; 0: none). */
   sampleCount?: number;
   /** Temperature of those poems (default 0.6). */
   sampleTemperature?: number;
-  /** Stop after this many batches in all, epochs, or seconds of wall time. */
-  maxSteps?: number;
+  /** Stop after this many passes over the training poems. */
   epochs?: number;
-  maxSeconds?: number;
-  /** Seeds the batches' order. */
-  seed?: number;
-  /** A folder for the latest checkpoint (model, Adam's state, state.json), rewritten at every evaluation. */
-  checkpoint?: string;
-  /** A checkpoint folder written by `checkpoint`: its weights, Adam's state and progress are loaded first. */
-  resume?: string;
-  run?: Run;
-  onLog?: (row: LogRow) => void;
-  onBatch?: (step: number, loss: number) => void;
-  /** Called (and awaited) after an evaluation that beats every earlier one, e.g. to save the model. */
-  onBest?: (row: LogRow) => void | Promise<void>;
-  /** Checked after each batch: true stops training (an interrupt does the same). */
-  shouldStop?: () => boolean;
 }
 
 /** What a training run did. */
@@ -334,14 +313,7 @@ export async function trainPoemModel(model: tf.LayersModel, train: readonly Int3
       if (sinceLog >= o.evalEvery || last) {
         const heldOutNats = heldOutLoss(model, heldOut, vocab);
         const regular = o.sampleCount > 0 ? measureFree(model, vocab, { count: o.sampleCount, temperature: o.sampleTemperature, seed: state.step }).share : NaN;
-        const improved = heldOutNats < state.bestLoss;
-        if (improved) {
-          state.bestLoss = heldOutNats;
-          state.bestStep = state.step;
-          state.sinceBest = 0;
-        } else {
-          state.sinceBest++;
-        }
+        const improved = recordLoss(state, heldOutNats);
         const row: LogRow = {
           step: state.step,
           epoch: Number((state.epoch + state.batchInEpoch / batches.length).toFixed(3)),
@@ -359,15 +331,7 @@ export async function trainPoemModel(model: tf.LayersModel, train: readonly Int3
         opts.run?.log({ ...row });
         if (improved) await opts.onBest?.(row);
         opts.onLog?.(row);
-        let plateau = false;
-        if (state.sinceBest >= o.patience) {
-          if (state.decays >= o.maxDecays) plateau = true;
-          else {
-            state.decays++;
-            state.lr *= o.lrDecay;
-            state.sinceBest = 0;
-          }
-        }
+        const plateau = plateauReached(state, o);
         if (opts.checkpoint !== undefined) await saveCheckpoint(opts.checkpoint, model, optimizer, state);
         if (plateau) {
           result.ended = "plateau";
