@@ -53,8 +53,12 @@ export function digitsFigure(set: MnistSet, indices: ArrayLike<number>, captions
   figure.data[0].hoverinfo = "skip";
   const hidden = { showticklabels: false, showgrid: false, zeroline: false, ticks: "" };
   figure.layout = { ...figure.layout, annotations, xaxis: hidden, yaxis: { ...hidden, autorange: "reversed" } };
-  // About 4.2 pixels per data unit: a digit ≈ 120 px wide with 50 px between digits, room for a caption of 12 characters.
-  return inkOnPaper(figure, Math.round(100 + lines * cellH * 4.2));
+  // Square pixels at a scale that fits a notebook's ~760 px of width (at most 4.2 px per data unit, a digit 120 px
+  // wide): the figure's width and height are both set from it, so no empty band is left above or below the grid.
+  const scale = Math.min(4.2, 760 / (columns * cellW));
+  figure.layout.width = Math.round(80 + columns * cellW * scale);
+  figure.layout.margin = { l: 40, r: 40, t: opts.title ? 50 : 20, b: 20 };
+  return inkOnPaper(figure, Math.round((opts.title ? 70 : 40) + lines * cellH * scale));
 }
 
 /** Draws ink dark on white (plotly's Greys runs from black to white), with square pixels and the given height. */
