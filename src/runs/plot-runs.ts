@@ -13,6 +13,9 @@ export interface PlotRunsOptions {
   /** The history column on the x axis; "step" unless given. */
   x?: string;
   title?: string;
+  /** Axis titles (default: the column names). */
+  xTitle?: string;
+  yTitle?: string;
   /** Only the most recent run of each combination of settings, so a cell run twice draws one curve (default true; false: every run). */
   latest?: boolean;
 }
@@ -56,18 +59,17 @@ export function runsFigure(runs: LoadedRun[], opts: PlotRunsOptions, unreadable:
   }
   if (unreadable.length > 0) notes.push(`left out ${unreadable.length} run(s) whose settings.json cannot be read: ${unreadable.map((p) => p.split(":")[0]).join(", ")}`);
   if (notes.length > 0) title += `<br><sub>${notes.join("; ")}</sub>`;
-  return {
-    figure: {
-      data,
-      layout: {
-        title: { text: title },
-        xaxis: { title: { text: x } },
-        yaxis: { title: { text: opts.metric } },
-        showlegend: true,
-      },
-    },
-    skipped,
+  const layout: Record<string, unknown> = {
+    title: { text: title },
+    xaxis: { title: { text: opts.xTitle ?? x } },
+    yaxis: { title: { text: opts.yTitle ?? opts.metric } },
+    showlegend: true,
   };
+  // Long run names beside the plot would squeeze it to a sliver: they go under it, one per line.
+  if (Math.max(0, ...labels.map((l) => l.length)) > 30) {
+    Object.assign(layout, { legend: { orientation: "h", x: 0, y: -0.2, yanchor: "top" }, height: 420 + 24 * labels.length, margin: { b: 60 + 24 * labels.length } });
+  }
+  return { figure: { data, layout }, skipped };
 }
 
 /** The most recent run of each combination of settings, in start order. */

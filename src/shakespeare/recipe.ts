@@ -102,7 +102,6 @@ export async function trainRecipe(changes: Partial<RecipeSettings> = {}, events:
   const file = source.file;
   const units = s.units.join(",");
   const run = startRun("shakespeare", {
-    model: `embedding(${vocab.vocabSize}→${s.embedding}) → lstm(${units.replace(/,/g, ") → lstm(")}) → dense(${vocab.vocabSize})`,
     ...flatSettings(s),
     vocabSize: vocab.vocabSize, trainChars: train.length, heldOutChars: heldOut.length, backend: backend.name,
   });

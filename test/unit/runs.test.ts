@@ -471,6 +471,20 @@ describe("plots", () => {
     assert.equal(skipped.length, 1);
   });
 
+  test("long run names go under the chart, one per line, so the plot keeps its width; axis titles can be named", () => {
+    const long = ["a", "b"].map((tag) => {
+      const run = startRun("plotted-long", { description: `a setting whose value is long enough to crowd a legend: ${tag}` });
+      run.log({ step: 0, loss: 1 });
+      run.finish();
+      return run;
+    });
+    const figure = plotRunsFigure("plotted-long", { metric: "loss", yTitle: "nats per character" });
+    assert.equal(figure.data.length, long.length);
+    assert.deepEqual(figure.layout!.legend, { orientation: "h", x: 0, y: -0.2, yanchor: "top" });
+    assert.deepEqual(figure.layout!.yaxis, { title: { text: "nats per character" } });
+    assert.equal(plotRunsFigure("plotted-latest", { metric: "loss" }).layout!.legend, undefined, "short names stay beside it");
+  });
+
   test("plotRuns explains when nothing can be drawn", () => {
     assert.throws(() => plotRuns("plotted", { metric: "loss", where: { lr: 7 } }), /no runs matching \{"lr":7\}.*listRuns/);
     assert.throws(() => plotRuns("nothing-here", { metric: "loss" }), /has no runs; train a model first/);
