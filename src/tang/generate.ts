@@ -14,6 +14,9 @@
 //     with itself); when the model gives no weight to any of its characters, an earlier rhyme character may repeat,
 //     and if the model gives no weight to those either, the draw is uniform among the rhyming characters: the rhyme
 //     is never dropped.
+// The temperature sharpens (below 1) or flattens each decision: by default first "a character, a punctuation mark or the
+// end?" by the kinds' total probabilities, then which one (temperatureBy "kind"); per symbol, the one end token would
+// beat thousands of characters that are each less likely, and free poems would stop after two lines.
 // The model is anything that gives the next symbol's probabilities after feeding one: CharGenerator (src/tf/generate.ts,
 // reset() then step()), or a plain function (a fake model in the tests).
 import type { PoemVocab } from "../data/poems";
@@ -45,7 +48,7 @@ export interface PoemOptions {
   heads?: string | readonly string[];
   /** Make the even lines rhyme (needs a regular form). Default false. */
   rhyme?: boolean;
-  /** Softmax temperature applied to the model's probabilities: p^(1/T), renormalised over the allowed symbols (default 1). */
+  /** Softmax temperature applied to the model's probabilities: p^(1/T), renormalised over the allowed symbols, per kind of symbol first (temperatureBy). Default 1. */
   temperature?: number;
   /** Seed of the draws: the same seed, model and options give the same poem. Default: Math.random. */
   seed?: number;
@@ -53,6 +56,14 @@ export interface PoemOptions {
   random?: () => number;
   /** Most characters of a free poem, punctuation included (default 79, the longest poem kept by processPoems). */
   maxLength?: number;
+  /**
+   * How the temperature applies (default "kind"): to each symbol's probability ("symbol", p^(1/T) renormalised), or
+   * "kind": first to the choice between kinds of symbol (a character, a punctuation mark, the end) by their total
+   * probabilities, then to the symbol within the kind drawn. Per symbol, a temperature below 1 favours the one end
+   * token over thousands of characters that are each less likely but together far more likely, and a free poem stops
+   * early; per kind, "end or go on" is sharpened as a choice of its own.
+   */
+  temperatureBy?: "symbol" | "kind";
 }
 
 /** A generated poem. */
@@ -132,6 +143,24 @@ function pick(p: ArrayLike<number>, allowed: readonly number[], temperature: num
   return allowed[sampleIndex(weights, random)];
 }
 
+/** Like pick, with the temperature applied first to the kind of symbol (character, punctuation, end: kindOf) and then within the kind drawn. */
+function pickByKind(p: ArrayLike<number>, allowed: readonly number[], kindOf: (i: number) => number, temperature: number, random: () => number, stats: { uniformDraws: number }): number {
+  const kinds = new Map<number, number[]>();
+  for (const i of allowed) {
+    const k = kindOf(i);
+    const list = kinds.get(k);
+    if (list) list.push(i);
+    else kinds.set(k, [i]);
+  }
+  if (kinds.size === 1) return pick(p, allowed, temperature, random, stats);
+  const groups = [...kinds.values()];
+  const masses = groups.map((g) => mass(p, g));
+  const top = Math.max(...masses);
+  if (!(top > 0 && Number.isFinite(top))) return pick(p, allowed, temperature, random, stats);
+  const group = groups[sampleIndex(masses.map((m) => Math.pow(m / top, 1 / temperature)), random)];
+  return pick(p, group, temperature, random, stats);
+}
+
 /** Returns the total weight the model gives to `allowed`. */
 function mass(p: ArrayLike<number>, allowed: readonly number[]): number {
   let total = 0;
@@ -183,6 +212,9 @@ export function generatePoem(model: PoemModel, vocab: PoemVocab, options: PoemOp
     return p;
   };
 
+  const byKind = (options.temperatureBy ?? "kind") === "kind";
+  if (!["symbol", "kind"].includes(options.temperatureBy ?? "kind")) throw new Error(`temperatureBy must be "symbol" or "kind", got ${JSON.stringify(options.temperatureBy)}.`);
+  const kindOf = (i: number) => (i === vocab.end ? 2 : lineEnds.includes(vocab.ixToChar[i]) ? 1 : 0);
   const stats = { uniformDraws: 0 };
   const out: number[] = [];
   let forcedEnd = false;
@@ -234,7 +266,7 @@ export function generatePoem(model: PoemModel, vocab: PoemVocab, options: PoemOp
     } else {
       allowed = index.han;
     }
-    const chosen = pick(p, allowed, temperature, random, stats);
+    const chosen = byKind ? pickByKind(p, allowed, kindOf, temperature, random, stats) : pick(p, allowed, temperature, random, stats);
     if (chosen === vocab.end) {
       forcedEnd = allowed.length === 1;
       break;

@@ -14,10 +14,12 @@ import { rhymes } from "./rhyme";
 export interface MeasureOptions {
   /** Poems of each kind (default 100). */
   count?: number;
-  /** Softmax temperature (default 0.6). */
+  /** Softmax temperature (default 0.7). */
   temperature?: number;
   /** Poem i is written with seed + i (default 1). */
   seed?: number;
+  /** How the temperature applies (generatePoem's temperatureBy; default "kind"). */
+  temperatureBy?: "symbol" | "kind";
 }
 
 /** What measureFree found. */
@@ -49,10 +51,10 @@ const asGenerator = (model: tf.LayersModel | CharGenerator, vocab: PoemVocab) =>
 /** Writes `count` free poems (form "free": nothing imposed but ending), one from each of the most frequent first characters, and counts the regular ones and the stray symbols. */
 export function measureFree(model: tf.LayersModel | CharGenerator, vocab: PoemVocab, opts: MeasureOptions = {}): FreeFigures {
   const count = opts.count ?? 100;
-  const temperature = opts.temperature ?? 0.6;
+  const temperature = opts.temperature ?? 0.7;
   const seed = opts.seed ?? 1;
   const gen = asGenerator(model, vocab);
-  const poems = firstCharacters(vocab, count).map((first, i) => generatePoem(gen, vocab, { first, form: "free", temperature, seed: seed + i }).text);
+  const poems = firstCharacters(vocab, count).map((first, i) => generatePoem(gen, vocab, { first, form: "free", temperature, temperatureBy: opts.temperatureBy, seed: seed + i }).text);
   const regular = poems.filter((p) => formOf(p) !== null).length;
   return { count, regular, share: regular / count, stray: poems.reduce((n, p) => n + strayOf(p).length, 0), poems };
 }
@@ -70,6 +72,7 @@ export interface ConstrainedFigures {
 /** Everything measurePoems found. */
 export interface PoemFigures {
   temperature: number;
+  temperatureBy: "symbol" | "kind";
   free: FreeFigures;
   /** Each of the four forms in turn, from the same first characters: regular in that form. */
   form: ConstrainedFigures;
@@ -89,20 +92,21 @@ function constrained(poems: GeneratedPoem[], right: (p: GeneratedPoem, i: number
 /** Measures a poem model on `count` poems of each kind (free, in a form, acrostic, rhyming): the figures of issue #13. */
 export function measurePoems(model: tf.LayersModel | CharGenerator, vocab: PoemVocab, opts: MeasureOptions = {}): PoemFigures {
   const count = opts.count ?? 100;
-  const temperature = opts.temperature ?? 0.6;
+  const temperature = opts.temperature ?? 0.7;
   const seed = opts.seed ?? 1;
   const gen = asGenerator(model, vocab);
   const started = performance.now();
-  const free = measureFree(gen, vocab, { count, temperature, seed });
+  const free = measureFree(gen, vocab, { count, temperature, seed, temperatureBy: opts.temperatureBy });
   const firsts = firstCharacters(vocab, Math.max(count, 4));
   const formOfPoem = (i: number) => regularForms[i % 4];
-  const formed = firsts.slice(0, count).map((first, i) => generatePoem(gen, vocab, { first, form: formOfPoem(i).name, temperature, seed: seed + i }));
+  const formed = firsts.slice(0, count).map((first, i) => generatePoem(gen, vocab, { first, form: formOfPoem(i).name, temperature, temperatureBy: opts.temperatureBy, seed: seed + i }));
   const headsOf = (i: number) => Array.from({ length: 4 }, (_, k) => firsts[(4 * i + k) % firsts.length]);
-  const acrostics = Array.from({ length: count }, (_, i) => generatePoem(gen, vocab, { heads: headsOf(i), temperature, seed: seed + i }));
-  const rhyming = firsts.slice(0, count).map((first, i) => generatePoem(gen, vocab, { first, form: formOfPoem(i).name, rhyme: true, temperature, seed: seed + i }));
+  const acrostics = Array.from({ length: count }, (_, i) => generatePoem(gen, vocab, { heads: headsOf(i), temperature, temperatureBy: opts.temperatureBy, seed: seed + i }));
+  const rhyming = firsts.slice(0, count).map((first, i) => generatePoem(gen, vocab, { first, form: formOfPoem(i).name, rhyme: true, temperature, temperatureBy: opts.temperatureBy, seed: seed + i }));
   const chars = [...free.poems, ...[...formed, ...acrostics, ...rhyming].map((p) => p.text)].reduce((n, p) => n + Array.from(p).length + 1, 0);
   return {
     temperature,
+    temperatureBy: opts.temperatureBy ?? "kind",
     free,
     form: constrained(formed, (p, i) => formOf(p.text)?.name === formOfPoem(i).name),
     acrostic: constrained(acrostics, (p, i) => formOf(p.text) !== null && versesOf(p.text).every((v, k) => Array.from(v)[0] === headsOf(i)[k])),

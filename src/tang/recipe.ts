@@ -49,7 +49,7 @@ export const recipeDefaults = {
   /** Free poems written at each evaluation (their regular share is logged). */
   sampleCount: 20,
   /** Temperature of those poems and of the final measurement in metrics.json. */
-  temperature: 0.6,
+  temperature: 0.7,
   /** Wall-time budget in minutes (training and evaluations). */
   maxMinutes: 30,
   seed: 0,

@@ -213,7 +213,7 @@ export interface TrainOptions extends LoopOptions<LogRow> {
   softmaxAt?: SoftmaxAt;
   /** Free poems written at each evaluation to measure the regular share (default 20; 0: none). */
   sampleCount?: number;
-  /** Temperature of those poems (default 0.6). */
+  /** Temperature of those poems (default 0.7). */
   sampleTemperature?: number;
   /** Stop after this many passes over the training poems. */
   epochs?: number;
@@ -241,7 +241,7 @@ export const trainDefaults = {
   lrDecay: 0.5,
   maxDecays: 4,
   sampleCount: 20,
-  sampleTemperature: 0.6,
+  sampleTemperature: 0.7,
   seed: 0,
 };
 

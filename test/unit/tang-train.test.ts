@@ -184,7 +184,7 @@ const shipped = pretrainedDir("tang-lstm");
 test("the shipped model: 100 free poems mostly regular, no stray symbol; forms, acrostics and rhyme always right; metrics.json says so", { skip: !fs.existsSync(path.join(shipped, "metrics.json")) }, async () => {
   const metrics = JSON.parse(fs.readFileSync(path.join(shipped, "metrics.json"), "utf8"));
   const { model, vocab: v } = await loadPoemModel();
-  const figures = measurePoems(model, v, { count: 100, temperature: metrics.settings.temperature });
+  const figures = measurePoems(model, v, { count: 100, temperature: metrics.quality.temperature, temperatureBy: metrics.quality.temperatureBy });
   model.dispose();
   assert.ok(figures.free.share >= 0.8, `free poems: ${figures.free.regular}/100 regular`);
   assert.equal(figures.free.stray, 0);
