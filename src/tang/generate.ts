@@ -82,6 +82,12 @@ export interface GeneratedPoem {
 
 /** Indices of a vocabulary's symbols by kind, and the rhyme classes of its Han characters. */
 interface VocabIndex {
+  /** Kind of each symbol for temperatureBy "kind": 0 a character (or anything else), 1 punctuation, 2 the end token. */
+  kinds: Uint8Array;
+  /** han + punctuation, han + sentence ends, han + the end token: the unions a free poem allows, built once. */
+  hanPunctuation: number[];
+  hanSentenceEnds: number[];
+  hanEnd: number[];
   han: number[];
   rhymeClasses: (readonly RhymeClass[])[];
   punctuation: number[];
@@ -108,7 +114,13 @@ function indexOf(vocab: PoemVocab): VocabIndex {
         if (sentenceEnds.includes(c)) ends.push(i);
       }
     });
-    found = { han, rhymeClasses: classes, punctuation, sentenceEnds: ends };
+    const kinds = new Uint8Array(vocab.vocabSize);
+    for (const i of punctuation) kinds[i] = 1;
+    kinds[vocab.end] = 2;
+    found = {
+      han, rhymeClasses: classes, punctuation, sentenceEnds: ends, kinds,
+      hanPunctuation: [...han, ...punctuation], hanSentenceEnds: [...han, ...ends], hanEnd: [...han, vocab.end],
+    };
     indexCache.set(vocab, found);
   }
   return found;
@@ -125,16 +137,20 @@ function needChar(vocab: PoemVocab, char: string, role: string): number {
   return ix;
 }
 
+let weightBuffer = new Float64Array(0);
+
 /** Returns one of `allowed` drawn in proportion to p^(1/T); uniform when the model gives them no weight. Counts the uniform draws in `stats`. */
 function pick(p: ArrayLike<number>, allowed: readonly number[], temperature: number, random: () => number, stats: { uniformDraws: number }): number {
   if (allowed.length === 1) return allowed[0];
   let max = 0;
   for (const i of allowed) if (p[i] > max) max = p[i]; // NaN and negative values count as no weight
-  const weights = new Float64Array(allowed.length);
+  if (weightBuffer.length < allowed.length) weightBuffer = new Float64Array(allowed.length);
+  const weights = weightBuffer.subarray(0, allowed.length);
   if (max > 0 && Number.isFinite(max)) {
+    const power = 1 / temperature;
     for (let k = 0; k < allowed.length; k++) {
       const v = p[allowed[k]];
-      weights[k] = v > 0 ? Math.pow(v / max, 1 / temperature) : 0;
+      weights[k] = v > 0 ? (power === 1 ? v / max : Math.pow(v / max, power)) : 0;
     }
   } else {
     stats.uniformDraws++;
@@ -143,22 +159,19 @@ function pick(p: ArrayLike<number>, allowed: readonly number[], temperature: num
   return allowed[sampleIndex(weights, random)];
 }
 
-/** Like pick, with the temperature applied first to the kind of symbol (character, punctuation, end: kindOf) and then within the kind drawn. */
-function pickByKind(p: ArrayLike<number>, allowed: readonly number[], kindOf: (i: number) => number, temperature: number, random: () => number, stats: { uniformDraws: number }): number {
-  const kinds = new Map<number, number[]>();
+/** Like pick, with the temperature applied first to the kind of symbol (kinds[i]: 0 character, 1 punctuation, 2 end) and then within the kind drawn. */
+function pickByKind(p: ArrayLike<number>, allowed: readonly number[], kinds: Uint8Array, temperature: number, random: () => number, stats: { uniformDraws: number }): number {
+  const masses = [0, 0, 0];
+  const counts = [0, 0, 0];
   for (const i of allowed) {
-    const k = kindOf(i);
-    const list = kinds.get(k);
-    if (list) list.push(i);
-    else kinds.set(k, [i]);
+    counts[kinds[i]]++;
+    if (p[i] > 0) masses[kinds[i]] += p[i];
   }
-  if (kinds.size === 1) return pick(p, allowed, temperature, random, stats);
-  const groups = [...kinds.values()];
-  const masses = groups.map((g) => mass(p, g));
+  if (counts.filter((n) => n > 0).length === 1) return pick(p, allowed, temperature, random, stats);
   const top = Math.max(...masses);
   if (!(top > 0 && Number.isFinite(top))) return pick(p, allowed, temperature, random, stats);
-  const group = groups[sampleIndex(masses.map((m) => Math.pow(m / top, 1 / temperature)), random)];
-  return pick(p, group, temperature, random, stats);
+  const kind = sampleIndex(masses.map((m) => Math.pow(m / top, 1 / temperature)), random);
+  return pick(p, allowed.filter((i) => kinds[i] === kind), temperature, random, stats);
 }
 
 /** Returns the total weight the model gives to `allowed`. */
@@ -214,7 +227,6 @@ export function generatePoem(model: PoemModel, vocab: PoemVocab, options: PoemOp
 
   const byKind = (options.temperatureBy ?? "kind") === "kind";
   if (!["symbol", "kind"].includes(options.temperatureBy ?? "kind")) throw new Error(`temperatureBy must be "symbol" or "kind", got ${JSON.stringify(options.temperatureBy)}.`);
-  const kindOf = (i: number) => (i === vocab.end ? 2 : lineEnds.includes(vocab.ixToChar[i]) ? 1 : 0);
   const stats = { uniformDraws: 0 };
   const out: number[] = [];
   let forcedEnd = false;
@@ -236,15 +248,15 @@ export function generatePoem(model: PoemModel, vocab: PoemVocab, options: PoemOp
       const last = out.length === 0 ? null : vocab.ixToChar[out[out.length - 1]];
       const n = out.length;
       if (last === null) allowed = firstIx !== undefined ? [firstIx] : index.han;
-      else if (sentenceEnds.includes(last)) allowed = n >= maxLength - 1 ? [vocab.end] : [...index.han, vocab.end];
+      else if (sentenceEnds.includes(last)) allowed = n >= maxLength - 1 ? [vocab.end] : index.hanEnd;
       else if (lineEnds.includes(last)) allowed = index.han;
       else if (n >= maxLength - 1) allowed = index.sentenceEnds;
-      else if (n >= maxLength - 2) allowed = [...index.han, ...index.sentenceEnds];
-      else allowed = [...index.han, ...index.punctuation];
+      else if (n >= maxLength - 2) allowed = index.hanSentenceEnds;
+      else allowed = index.hanPunctuation;
     } else if (lines !== null && line === lines) {
       allowed = [vocab.end];
     } else if (line === 4 && inLine === 0 && lines === null) {
-      allowed = [...index.han, vocab.end]; // a 绝句 ends here, a 律诗 goes on
+      allowed = index.hanEnd; // a 绝句 ends here, a 律诗 goes on
     } else if (inLine === 0 && headIx) {
       allowed = [headIx[line]];
     } else if (inLine === 0 && line === 0 && firstIx !== undefined) {
@@ -266,7 +278,7 @@ export function generatePoem(model: PoemModel, vocab: PoemVocab, options: PoemOp
     } else {
       allowed = index.han;
     }
-    const chosen = byKind ? pickByKind(p, allowed, kindOf, temperature, random, stats) : pick(p, allowed, temperature, random, stats);
+    const chosen = byKind ? pickByKind(p, allowed, index.kinds, temperature, random, stats) : pick(p, allowed, temperature, random, stats);
     if (chosen === vocab.end) {
       forcedEnd = allowed.length === 1;
       break;
