@@ -105,7 +105,7 @@ export interface RecipeEvents {
 
 /**
  * Trains the recipe with `changes` over recipeDefaults, logged in runs/tang/<run-id>/ (settings.json, history.csv,
- * model/ = the best checkpoint, checkpoint/ = the latest with Adam's state, metrics.json). With `out`, writes there
+ * model/ = the best checkpoint with its vocab.json and settings.json, checkpoint/ = the latest with Adam's state, metrics.json). With `out`, writes there
  * model.json + weights.bin (the best so far, at every new best), vocab.json (the symbols in index order),
  * settings.json, history.csv and metrics.json. At the end, measures the best model's poems (measurePoems).
  */
@@ -139,8 +139,11 @@ export async function trainRecipe(changes: Partial<RecipeSettings> = {}, events:
     units: s.units,
   };
   const writeOut = (name: string, text: string) => out !== undefined && writeAtomically(path.join(out, name), text);
-  writeOut("vocab.json", JSON.stringify(vocab.ixToChar) + "\n");
-  writeOut("settings.json", JSON.stringify(inputSettings, null, 2) + "\n");
+  // The run's model/ is a model folder too (npm run generate -- tang --model runs/tang/<id>/model).
+  for (const write of [writeOut, (name: string, text: string) => writeAtomically(path.join(bestDir, name), text)]) {
+    write("vocab.json", JSON.stringify(vocab.ixToChar) + "\n");
+    write("settings.json", JSON.stringify(inputSettings, null, 2) + "\n");
+  }
   const batchesPerEpoch = s.buckets ? countBuckets(train, s.batchSize) : Math.ceil(train.length / s.batchSize);
   events.onStart?.({ parameters: model.countParams(), trainPoems: train.length, heldOutPoems: heldOut.length, vocabSize: vocab.vocabSize, batchesPerEpoch, run });
   let best: LogRow | undefined;

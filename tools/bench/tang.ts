@@ -2,7 +2,7 @@
 // with the stock wasm kernels and with the course's, the loss's softmax only at the real targets against at every
 // position (padded batches, where it matters, and batches of one length), and generation characters per second.
 import { processPoems } from "../../src/data/poems";
-import { buildPoemModel, generatePoem, poemGenerator, trainPoemModel } from "../../src/tang/index";
+import { buildPoemModel, generatePoem, heldOutLoss, poemGenerator, trainPoemModel } from "../../src/tang/index";
 import type { SoftmaxAt } from "../../src/tang/index";
 import { initBackend } from "../../src/tf/backend";
 import { seededRandom } from "../../src/tf/generate";
@@ -30,6 +30,11 @@ export async function benchTang(args: string[]): Promise<void> {
   };
   const kernels = { stock: unregisterFastWasmKernels, course: () => void registerFastWasmKernels() };
   const byKernels = await alternate(kernels, rounds, () => trainSpeed({ buckets: true, softmaxAt: "targets" }));
+  // The forward pass alone (the held-out loss: no Embedding gradient needed) runs on both.
+  const evalModel = buildPoemModel({ vocabSize: set.vocab.vocabSize });
+  const evalPoems = set.heldOutSequences.slice(0, 512);
+  const forward = await alternate(kernels, rounds, async () => (await rate(() => heldOutLoss(evalModel, evalPoems, set.vocab), seconds, 1)) * evalPoems.length);
+  evalModel.dispose();
   registerFastWasmKernels();
   const ways = {
     "padded, softmax at targets": () => undefined, "padded, softmax everywhere": () => undefined,
@@ -46,6 +51,11 @@ export async function benchTang(args: string[]): Promise<void> {
     ["the course's kernels", f(byKernels.course), Number.isNaN(byKernels.stock) ? "–" : (byKernels.course / byKernels.stock).toFixed(1)],
   ]);
   if (Number.isNaN(byKernels.stock)) console.log("  cannot train: the stock wasm backend has no UnsortedSegmentSum kernel, which an Embedding's gradient needs (the course registers one).");
+  console.log(`\nThe held-out loss (forward only, 512 held-out poems in batches of 512), poems per second:`);
+  printTable(["kernels", "poems/s", "× stock"], [
+    ["stock wasm kernels", forward.stock.toFixed(0), "1"],
+    ["the course's kernels", forward.course.toFixed(0), (forward.course / forward.stock).toFixed(1)],
+  ]);
   console.log(`\nThe loss (course kernels), poems per second:`);
   const base = byWay["padded, softmax everywhere"];
   printTable(["batches and loss", "poems/s", "× padded everywhere"], Object.entries(byWay).map(([k, v]) => [k, v.toFixed(1), (v / base).toFixed(2)]));
