@@ -5,7 +5,7 @@
 import { tf } from "../tf/backend";
 import { clipByGlobalNorm } from "../tf/clip";
 import { plateauReached, recordLoss } from "../tf/loop";
-import type { LoopOptions } from "../tf/loop";
+import type { LoopOptions, PlateauState } from "../tf/loop";
 import { CharGenerator, seededRandom } from "../tf/generate";
 import { loadCheckpointInto, saveCheckpoint } from "../tf/checkpoint";
 import { sequenceLoss, windowLoss, windowsOneHot } from "./model";
@@ -72,17 +72,9 @@ export function windowHeldOutLoss(model: tf.LayersModel, text: Int32Array, Tx = 
 }
 
 /** Where a run stands: what a checkpoint's state.json holds to resume. */
-export interface TrainState {
-  step: number;
-  lr: number;
+export interface TrainState extends PlateauState {
   /** Seconds spent training so far (evaluations excluded). */
   seconds: number;
-  bestLoss: number;
-  bestStep: number;
-  /** Evaluations since the best one. */
-  sinceBest: number;
-  /** Times the learning rate was lowered. */
-  decays: number;
 }
 
 /** One logged row: the step (batches so far), epochs of training text seen, and the losses in nats per character. */

@@ -10,12 +10,12 @@ import { datasetsDir, pretrainedDir } from "../course";
 import { poemVocabFrom, processPoems } from "../data/poems";
 import type { PoemVocab } from "../data/poems";
 import { changedSettings, flatSettings, startRun } from "../runs/index";
+import { modelOutput } from "../runs/model-output";
 import type { Run } from "../runs/index";
 import { displayPath } from "../runs/paths";
 import { initBackend, tf } from "../tf/backend";
-import { loadModel, saveModel } from "../tf/models";
+import { loadModel } from "../tf/models";
 import { withDefaults } from "../options";
-import { writeAtomically } from "../files";
 import { buildPoemModel } from "./model";
 import { measurePoems } from "./quality";
 import type { PoemFigures } from "./quality";
@@ -125,7 +125,8 @@ export async function trainRecipe(changes: Partial<RecipeSettings> = {}, events:
     ...flatSettings(s), vocabSize: vocab.vocabSize, trainPoems: train.length, heldOutPoems: heldOut.length, backend: backend.name,
   });
   const model = buildPoemModel({ vocabSize: vocab.vocabSize, embedding: s.embedding, units: s.units, position: s.position, positionEmbedding: s.positionEmbedding, seed: s.seed });
-  const bestDir = path.join(run.dir, "model");
+  const output = modelOutput(run.dir, out);
+  const bestDir = output.bestDir;
   const inputSettings = {
     poems: path.basename(file),
     input: s.position
@@ -138,12 +139,8 @@ export async function trainRecipe(changes: Partial<RecipeSettings> = {}, events:
     ...flatSettings(s),
     units: s.units,
   };
-  const writeOut = (name: string, text: string) => out !== undefined && writeAtomically(path.join(out, name), text);
   // The run's model/ is a model folder too (npm run generate -- tang --model runs/tang/<id>/model).
-  for (const write of [writeOut, (name: string, text: string) => writeAtomically(path.join(bestDir, name), text)]) {
-    write("vocab.json", JSON.stringify(vocab.ixToChar) + "\n");
-    write("settings.json", JSON.stringify(inputSettings, null, 2) + "\n");
-  }
+  output.writeFiles({ "vocab.json": JSON.stringify(vocab.ixToChar) + "\n", "settings.json": JSON.stringify(inputSettings, null, 2) + "\n" });
   const batchesPerEpoch = s.buckets ? countBuckets(train, s.batchSize) : Math.ceil(train.length / s.batchSize);
   events.onStart?.({ parameters: model.countParams(), trainPoems: train.length, heldOutPoems: heldOut.length, vocabSize: vocab.vocabSize, batchesPerEpoch, run });
   let best: LogRow | undefined;
@@ -170,10 +167,6 @@ export async function trainRecipe(changes: Partial<RecipeSettings> = {}, events:
     settings: { ...s },
     changed: changedSettings(s, recipeDefaults),
   });
-  const copyHistory = () => {
-    const history = path.join(run.dir, "history.csv");
-    if (out !== undefined && fs.existsSync(history)) writeOut("history.csv", fs.readFileSync(history, "utf8"));
-  };
   let result: TrainResult;
   let quality: PoemFigures | undefined;
   try {
@@ -185,12 +178,7 @@ export async function trainRecipe(changes: Partial<RecipeSettings> = {}, events:
       onBest: async (row) => {
         best = row;
         bestWall = Number(((Date.now() - started) / 1000).toFixed(1));
-        await saveModel(model, bestDir);
-        if (out !== undefined) {
-          await saveModel(model, out);
-          copyHistory();
-          writeOut("metrics.json", JSON.stringify(metricsNow({ steps: row.step, epochs: row.epoch, trainSeconds: row.seconds, poemsPerSecond: row.poemsPerSecond, ended: "running" }, false), null, 2) + "\n");
-        }
+        await output.saveBest(model, metricsNow({ steps: row.step, epochs: row.epoch, trainSeconds: row.seconds, poemsPerSecond: row.poemsPerSecond, ended: "running" }, false));
       },
       onLog: (row) => events.onLog?.(row, best === row),
     });
@@ -219,8 +207,7 @@ export async function trainRecipe(changes: Partial<RecipeSettings> = {}, events:
     console.log(`Stopped after batch ${metrics.steps}: the logged rows are kept in ${displayPath(path.join(run.dir, "history.csv"))}, ` +
       `the best model in ${displayPath(bestDir)}, the last checkpoint (to resume) in ${displayPath(path.join(run.dir, "checkpoint"))}.`);
   }
-  copyHistory();
-  writeOut("metrics.json", JSON.stringify(metrics, null, 2) + "\n");
+  output.finish(metrics);
   return { run, result, metrics };
 }
 

@@ -14,7 +14,7 @@ import { tf } from "../tf/backend";
 import { loadCheckpointInto, saveCheckpoint } from "../tf/checkpoint";
 import { clipByGlobalNorm } from "../tf/clip";
 import { plateauReached, recordLoss } from "../tf/loop";
-import type { LoopOptions } from "../tf/loop";
+import type { LoopOptions, PlateauState } from "../tf/loop";
 import { seededRandom } from "../tf/generate";
 import { withDefaults } from "../options";
 import { onInterrupt } from "../interrupt";
@@ -160,22 +160,13 @@ export function epochBatches(sequences: readonly ArrayLike<number>[], batchSize:
   return batches;
 }
 
-/** Where a run stands: what a checkpoint's state.json holds to resume. */
-export interface TrainState {
-  /** Batches done in all. */
-  step: number;
+/** Where a run stands: what a checkpoint's state.json holds to resume (the plateau schedule's state, and more). */
+export interface TrainState extends PlateauState {
   epoch: number;
   /** Batches done in the current epoch. */
   batchInEpoch: number;
-  lr: number;
   /** Seconds spent training so far (evaluations excluded). */
   seconds: number;
-  bestLoss: number;
-  bestStep: number;
-  /** Evaluations since the best one. */
-  sinceBest: number;
-  /** Times the learning rate was lowered. */
-  decays: number;
 }
 
 /** One logged row. */

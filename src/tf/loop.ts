@@ -36,7 +36,9 @@ export interface LoopOptions<Row> {
 /** What the schedule keeps between evaluations (part of a training loop's state.json). */
 export interface PlateauState {
   lr: number;
+  /** Batches done in all. */
   step: number;
+  /** The best held-out loss so far, and the step it was measured at. */
   bestLoss: number;
   bestStep: number;
   /** Evaluations since the best one. */
