@@ -5,7 +5,7 @@
 import { tf } from "../tf/backend";
 import { clipByGlobalNorm } from "../tf/clip";
 import { plateauReached, recordLoss } from "../tf/loop";
-import type { LoopOptions, PlateauState } from "../tf/loop";
+import type { LoopOptions, LoopRow, PlateauState } from "../tf/loop";
 import { CharGenerator, seededRandom } from "../tf/generate";
 import { loadCheckpointInto, saveCheckpoint } from "../tf/checkpoint";
 import { sequenceLoss, windowLoss, windowsOneHot } from "./model";
@@ -78,17 +78,7 @@ export interface TrainState extends PlateauState {
 }
 
 /** One logged row: the step (batches so far), epochs of training text seen, and the losses in nats per character. */
-export interface LogRow {
-  step: number;
-  epoch: number;
-  /** Mean training loss over the batches since the last row (dropout on). */
-  loss: number;
-  /** Held-out loss now, and the best so far. */
-  heldOut: number;
-  bestHeldOut: number;
-  lr: number;
-  /** Seconds of training so far, evaluations excluded. */
-  seconds: number;
+export interface LogRow extends LoopRow {
   /** Training characters (every one a target) per second since the last row. */
   charsPerSecond: number;
 }

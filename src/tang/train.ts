@@ -14,7 +14,7 @@ import { tf } from "../tf/backend";
 import { loadCheckpointInto, saveCheckpoint } from "../tf/checkpoint";
 import { clipByGlobalNorm } from "../tf/clip";
 import { plateauReached, recordLoss } from "../tf/loop";
-import type { LoopOptions, PlateauState } from "../tf/loop";
+import type { LoopOptions, LoopRow, PlateauState } from "../tf/loop";
 import { seededRandom } from "../tf/generate";
 import { withDefaults } from "../options";
 import { onInterrupt } from "../interrupt";
@@ -169,21 +169,10 @@ export interface TrainState extends PlateauState {
   seconds: number;
 }
 
-/** One logged row. */
-export interface LogRow {
-  step: number;
-  /** Epochs of training poems seen. */
-  epoch: number;
-  /** Mean training loss (nats per target) over the batches since the last row. */
-  loss: number;
-  /** Held-out loss per character now, and the best so far. */
-  heldOut: number;
-  bestHeldOut: number;
+/** One logged row: LoopRow's columns (losses in nats per character, epochs of training poems) and these. */
+export interface LogRow extends LoopRow {
   /** Share of regular free poems (isRegular) among sampleCount written now (NaN when not measured). */
   regular: number;
-  lr: number;
-  /** Seconds of training so far, evaluations excluded. */
-  seconds: number;
   /** Training poems per second since the last row. */
   poemsPerSecond: number;
 }

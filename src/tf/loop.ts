@@ -33,6 +33,22 @@ export interface LoopOptions<Row> {
   shouldStop?: () => boolean;
 }
 
+/** What every loop's logged row holds (a lesson's row adds its own columns, such as its speed). */
+export interface LoopRow {
+  /** Batches so far. */
+  step: number;
+  /** Passes over the training data so far. */
+  epoch: number;
+  /** Mean training loss over the batches since the last row (dropout on, if any). */
+  loss: number;
+  /** Held-out loss now, and the best so far. */
+  heldOut: number;
+  bestHeldOut: number;
+  lr: number;
+  /** Seconds of training so far, evaluations excluded. */
+  seconds: number;
+}
+
 /** What the schedule keeps between evaluations (part of a training loop's state.json). */
 export interface PlateauState {
   lr: number;
