@@ -3,7 +3,7 @@
 // symbols; then the constrained ways (a form, an acrostic, rhyme), which must be right every time.
 import type { PoemVocab } from "../data/poems";
 import type { tf } from "../tf/backend";
-import { CharGenerator } from "../tf/generate";
+import { CharGenerator, seededRandom } from "../tf/generate";
 import { formOf, isHan, lineEnds, regularForms, versesOf } from "./forms";
 import { generatePoem } from "./generate";
 import type { GeneratedPoem } from "./generate";
@@ -113,4 +113,42 @@ export function measurePoems(model: tf.LayersModel | CharGenerator, vocab: PoemV
     rhyme: constrained(rhyming, (p, i) => formOf(p.text)?.name === formOfPoem(i).name && rhymes(p.text)),
     charsPerSecond: Math.round(chars / ((performance.now() - started) / 1000)),
   };
+}
+
+/** What rawSamples found. */
+export interface RawSamples {
+  /** The texts written, padding shown as ␣ and the unknown symbol as �, each up to its end token. */
+  texts: string[];
+  /** Symbols drawn in all (end tokens included), and how many were padding. */
+  symbols: number;
+  padding: number;
+  /** padding / symbols */
+  paddingShare: number;
+}
+
+/**
+ * Draws `count` texts of up to `length` symbols from the model with no mask at all (the course's gen_poem: any symbol
+ * may come, padding too), each from the start token, at `temperature`: how the course's unmasked training shows its
+ * bug (it writes padding, the original's spaces), and a masked model does not.
+ */
+export function rawSamples(model: tf.LayersModel | CharGenerator, vocab: PoemVocab, opts: { count?: number; length?: number; temperature?: number; seed?: number } = {}): RawSamples {
+  const gen = asGenerator(model, vocab);
+  const random = seededRandom(opts.seed ?? 1);
+  const texts: string[] = [];
+  let symbols = 0;
+  let padding = 0;
+  for (let k = 0; k < (opts.count ?? 20); k++) {
+    gen.reset();
+    let ix = vocab.start;
+    let text = "";
+    for (let i = 0; i < (opts.length ?? 60); i++) {
+      ix = gen.sampleAfter(ix, { random, temperature: opts.temperature ?? 1 });
+      symbols++;
+      if (ix === vocab.end) break;
+      if (ix === vocab.pad) padding++;
+      text += ix === vocab.pad ? "␣" : vocab.ixToChar[ix];
+    }
+    texts.push(text);
+  }
+  return { texts, symbols, padding, paddingShare: padding / symbols };
 }
