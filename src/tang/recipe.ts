@@ -4,6 +4,12 @@
 // the poem (position features: see model.ts), trained on batches of 64 poems of one exact length with Adam 1e-2 and
 // clipped gradients; the learning rate halves when the held-out loss stops improving, and the checkpoint with the
 // best held-out loss is kept (written to `out` as training goes, so a cut-short run leaves one).
+// Measured on a shared 2-core machine (wasm, 1 thread, 45 poems/s): 30 minutes (1.72 epochs) reach 5.09 nats per
+// held-out character, and 91 of 100 free poems at temperature 0.7 are regular (84 at 0.8; 99 at 0.5), none with a
+// stray symbol. Without the position features the same recipe was at 6.35 after 0.33 epoch (with them: 6.08 after
+// 0.21, 5.80 after 0.41); the course's plain recipe reached 5.81 and 2/100 regular poems in 25 minutes. The
+// temperature applies per kind of symbol (generatePoem's temperatureBy "kind"); per symbol the same model writes 64
+// (at 0.6) to 74 (at 0.8) regular poems of 100, most of the others stopping after two lines.
 import * as fs from "fs";
 import * as path from "path";
 import { datasetsDir, pretrainedDir } from "../course";
@@ -48,7 +54,7 @@ export const recipeDefaults = {
   maxDecays: 4,
   /** Free poems written at each evaluation (their regular share is logged). */
   sampleCount: 20,
-  /** Temperature of those poems and of the final measurement in metrics.json. */
+  /** Temperature of those poems and of the final measurement in metrics.json (per kind of symbol: generatePoem's temperatureBy). */
   temperature: 0.7,
   /** Wall-time budget in minutes (training and evaluations). */
   maxMinutes: 30,
