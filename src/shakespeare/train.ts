@@ -4,10 +4,10 @@
 // checkpoint kept, a stop flag, a logged run, and checkpoints holding the optimiser's state so a run can resume.
 import { tf } from "../tf/backend";
 import { clipByGlobalNorm } from "../tf/clip";
-import { plateauReached, recordLoss } from "../tf/loop";
+import { afterEvaluation, recordLoss } from "../tf/loop";
 import type { LoopOptions, LoopRow, PlateauState } from "../tf/loop";
 import { CharGenerator, seededRandom } from "../tf/generate";
-import { loadCheckpointInto, saveCheckpoint } from "../tf/checkpoint";
+import { loadCheckpointInto } from "../tf/checkpoint";
 import { sequenceLoss, windowLoss, windowsOneHot } from "./model";
 import type { Windows } from "../data/text";
 import { withDefaults } from "../options";
@@ -189,13 +189,7 @@ export async function trainCharModel(model: tf.LayersModel, train: Int32Array, h
         };
         sumLoss = sinceLog = 0;
         secondsAtLog = state.seconds;
-        result.rows.push(row);
-        opts.run?.log({ ...row });
-        if (improved) await opts.onBest?.(row);
-        opts.onLog?.(row);
-        const plateau = plateauReached(state, o);
-        if (opts.checkpoint !== undefined) await saveCheckpoint(opts.checkpoint, model, optimizer, state);
-        if (plateau) {
+        if (await afterEvaluation(row, improved, result.rows, state, opts, o, model, optimizer)) {
           result.ended = "plateau";
           break;
         }

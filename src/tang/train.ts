@@ -11,9 +11,9 @@ import type { PoemVocab } from "../data/poems";
 import { lengthBuckets, padBatch } from "../data/poems";
 import type { PoemBatch } from "../data/poems";
 import { tf } from "../tf/backend";
-import { loadCheckpointInto, saveCheckpoint } from "../tf/checkpoint";
+import { loadCheckpointInto } from "../tf/checkpoint";
 import { clipByGlobalNorm } from "../tf/clip";
-import { plateauReached, recordLoss } from "../tf/loop";
+import { afterEvaluation, recordLoss } from "../tf/loop";
 import type { LoopOptions, LoopRow, PlateauState } from "../tf/loop";
 import { seededRandom } from "../tf/generate";
 import { withDefaults } from "../options";
@@ -307,13 +307,7 @@ export async function trainPoemModel(model: tf.LayersModel, train: readonly Int3
         };
         sumLoss = sinceLog = poemsSinceLog = 0;
         secondsAtLog = state.seconds;
-        result.rows.push(row);
-        opts.run?.log({ ...row });
-        if (improved) await opts.onBest?.(row);
-        opts.onLog?.(row);
-        const plateau = plateauReached(state, o);
-        if (opts.checkpoint !== undefined) await saveCheckpoint(opts.checkpoint, model, optimizer, state);
-        if (plateau) {
+        if (await afterEvaluation(row, improved, result.rows, state, opts, o, model, optimizer)) {
           result.ended = "plateau";
           break;
         }

@@ -1,6 +1,9 @@
 // What lessons 4 and 5's training loops share: the options every loop takes (stopping, checkpoints, hooks), and a
 // held-out score that stops improving: the learning rate drops, and after a few drops training ends (recordLoss and
-// plateauReached, called after each evaluation on the part of the loop's state.json that tracks it).
+// plateauReached, called after each evaluation on the part of the loop's state.json that tracks it), and what follows an
+// evaluation (afterEvaluation: the row kept and logged, the hooks, the schedule, the checkpoint).
+import type { tf } from "./backend";
+import { saveCheckpoint } from "./checkpoint";
 
 /** The options of a training loop that logs rows of type Row, evaluates every evalEvery batches and lowers its learning rate on a plateau. */
 export interface LoopOptions<Row> {
@@ -86,4 +89,22 @@ export function plateauReached(state: PlateauState, o: { patience: number; lrDec
   state.lr *= o.lrDecay;
   state.sinceBest = 0;
   return false;
+}
+
+/**
+ * What a loop does after an evaluation: keeps the row in `rows` and logs it to opts.run, awaits opts.onBest when it is
+ * a new best, calls opts.onLog, applies the plateau schedule and writes the checkpoint (opts.checkpoint) with the
+ * state after it. Returns true when the plateau says stop.
+ */
+export async function afterEvaluation<Row extends LoopRow>(
+  row: Row, improved: boolean, rows: Row[], state: PlateauState, opts: LoopOptions<Row>,
+  schedule: { patience: number; lrDecay: number; maxDecays: number }, model: tf.LayersModel, optimizer: tf.Optimizer,
+): Promise<boolean> {
+  rows.push(row);
+  opts.run?.log({ ...row } as unknown as Record<string, number>);
+  if (improved) await opts.onBest?.(row);
+  opts.onLog?.(row);
+  const plateau = plateauReached(state, schedule);
+  if (opts.checkpoint !== undefined) await saveCheckpoint(opts.checkpoint, model, optimizer, state);
+  return plateau;
 }
