@@ -4,6 +4,7 @@
 //                     statistics (lengths, top characters, what the filter removed) and coverage
 //   forms.ts          the four regular forms (五言/七言 × 绝句/律诗), formOf, isRegular, regularShare, versesOf, coupletsOf
 //   rhyme.ts          rhyme (押韵) by the 十三辙 classes of modern readings (pinyin-pro): rhymeClasses, rhymes, rhymeShare
+//   free-poem.ts      freePoem: the course's gen_poem done right (no symbol that is not a character; always ends)
 //   generate.ts       constrained decoding: generatePoem (free, a form, rhyming), acrostic (藏头诗); always ends
 //   model.ts          buildPoemModel (Embedding → 2 × LSTM(128) → Dense, optionally reading the position in the poem:
 //                     PoemPosition, poemFeatures), poemGenerator (a CharGenerator that feeds those features itself)
@@ -16,6 +17,7 @@ export * from "../data/poems";
 export * from "./forms";
 export * from "./rhyme";
 export * from "./generate";
+export * from "./free-poem";
 export * from "./model";
 export * from "./train";
 export * from "./recipe";
