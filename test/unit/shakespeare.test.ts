@@ -4,10 +4,9 @@
 // text, and both shipped models.
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
-import { after, before, test } from "node:test";
-import { datasetsDir, env, pretrainedDir } from "../../src/course";
+import { test } from "node:test";
+import { datasetsDir, pretrainedDir } from "../../src/course";
 import { buildVocab, encode, loadText, splitHeldOut } from "../../src/data/text";
 import {
   buildCharModel, buildCourseModel, generateOutput, heldOutLoss, isEnglishWord, loadCharModel, loadCourseModel, loadSonnets, measureText, nats,
@@ -17,22 +16,9 @@ import {
 import { readHistory } from "../../src/runs/index";
 import { tf } from "../../src/tf/backend";
 import { CharGenerator, seededRandom } from "../../src/tf/generate";
-import { registerFastWasmKernels } from "../../src/tf/kernels/index";
+import { wasmWithScratchRuns } from "./wasm-scratch";
 
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "shakespeare-"));
-const savedRuns = process.env[env.runs];
-
-before(async () => {
-  await tf.setBackend("wasm");
-  registerFastWasmKernels();
-  process.env[env.runs] = path.join(tmp, "runs");
-});
-
-after(() => {
-  if (savedRuns === undefined) delete process.env[env.runs];
-  else process.env[env.runs] = savedRuns;
-  fs.rmSync(tmp, { recursive: true, force: true });
-});
+const tmp = wasmWithScratchRuns("shakespeare-");
 
 const verse = "from fairest creatures we desire increase,\nthat thereby beauty's rose might never die,\n".repeat(6);
 const vocab = buildVocab(verse);

@@ -3,32 +3,18 @@
 // stateful generator against the tfjs model, and the shipped model's figures (issue #13).
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
-import { after, before, test } from "node:test";
-import { env, pretrainedDir } from "../../src/course";
+import { test } from "node:test";
+import { pretrainedDir } from "../../src/course";
 import { encodePoem, lengthBuckets, padBatch, poemVocab, processPoems } from "../../src/data/poems";
 import {
   batchTensors, buildPoemModel, disposeBatch, epochBatches, generatePoem, heldOutLoss, loadPoemModel, measurePoems, poemFeatures,
   poemGenerator, poemLoss, rawSamples, trainPoemModel, trainRecipe,
 } from "../../src/tang/index";
 import { tf } from "../../src/tf/backend";
-import { registerFastWasmKernels } from "../../src/tf/kernels/index";
+import { wasmWithScratchRuns } from "./wasm-scratch";
 
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "tang-train-"));
-const savedRuns = process.env[env.runs];
-
-before(async () => {
-  await tf.setBackend("wasm");
-  registerFastWasmKernels();
-  process.env[env.runs] = path.join(tmp, "runs");
-});
-
-after(() => {
-  if (savedRuns === undefined) delete process.env[env.runs];
-  else process.env[env.runs] = savedRuns;
-  fs.rmSync(tmp, { recursive: true, force: true });
-});
+const tmp = wasmWithScratchRuns("tang-train-");
 
 const poems = ["白日依山尽，黄河入海流。欲穷千里目，更上一层楼。", "床前明月光，疑是地上霜。举头望明月，低头思故乡。", "春眠不觉晓，处处闻啼鸟。", "红豆生南国，春来发几枝。愿君多采撷，此物最相思。", "山中相送罢，日暮掩柴扉。"];
 const vocab = poemVocab(poems);
