@@ -14,7 +14,7 @@ import { kernelSession } from "./kernel-session";
 const runs = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "rnn-rerun-")), "runs");
 before(() => installKernel());
 
-for (const slug of ["04-shakespeare"]) {
+for (const slug of ["04-shakespeare", "05-tang-poems"]) {
   test(`${slug}: every cell run twice leaves no tensor behind`, () => {
     const cells = readNotebook(editionPath(slug, "solution")).cells.filter((c) => c.cell_type === "code").map((c) => ({ code: joinText(c.source), timeout: 300 }));
     const probe = { code: 'import { tf as probeTf } from "./src/tf/backend";\nconsole.log(`tensors: ${probeTf.memory().numTensors}`);' };

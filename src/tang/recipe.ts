@@ -127,7 +127,6 @@ export async function trainRecipe(changes: Partial<RecipeSettings> = {}, events:
   const heldOut = set.heldOutSequences.slice(0, Number.isFinite(limit) ? Math.max(1, Math.ceil(limit / 10)) : undefined);
   const vocab = set.vocab;
   const run = startRun("tang", {
-    model: `embedding(${vocab.vocabSize}→${s.embedding})${s.position ? " + position(3×16)" : ""} → lstm(${s.units.join(") → lstm(")}) → dense(${vocab.vocabSize})`,
     ...flatSettings(s), vocabSize: vocab.vocabSize, trainPoems: train.length, heldOutPoems: heldOut.length, backend: backend.name,
   });
   const model = buildPoemModel({ vocabSize: vocab.vocabSize, embedding: s.embedding, units: s.units, position: s.position, positionEmbedding: s.positionEmbedding, seed: s.seed });
