@@ -124,6 +124,18 @@ test("train shakespeare on a learner's own text (Chinese) and generate from it; 
   assert.match(bad.stderr, /--temperature must be above 0, got 0/);
 });
 
+test("train shakespeare-window: the course's window model, epoch by epoch, with its held-out loss; the files it writes load", () => {
+  const text = path.join(runsDir, "verse.txt");
+  fs.writeFileSync(text, "from fairest creatures we desire increase,\nthat thereby beauty's rose might never die,\n".repeat(10));
+  const out = path.join(runsDir, "window-model");
+  const trained = cli("train", "shakespeare-window", "--text", text, "--epochs", "2", "--units", "8", "--out", out);
+  assert.equal(trained.code, 0, trained.stderr);
+  assert.match(trained.stdout, /^epoch 1: loss \d+\.\d{4}, held-out \d+\.\d{4} nats\/char, \d+ windows\/s$/m);
+  assert.match(trained.stdout, /^best held-out loss \d+\.\d{4} nats\/char after 2 epochs$/m);
+  assert.deepEqual(fs.readdirSync(out).sort(), ["history.csv", "metrics.json", "model.json", "settings.json", "vocab.json", "weights.bin"]);
+  assert.equal(JSON.parse(fs.readFileSync(path.join(out, "metrics.json"), "utf8")).epochs, 2);
+});
+
 test("train tang (tiny) and generate from it; the shipped model: acrostic, form, rhyme, --json, same seed same poems, a head it lacks named", () => {
   const out = path.join(runsDir, "tang-model");
   const trained = cli("train", "tang", "--limit", "64", "--max-steps", "2", "--eval-every", "2", "--units", "16", "--embedding", "8",
