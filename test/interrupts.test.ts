@@ -10,6 +10,8 @@ import * as path from "node:path";
 import { before, test } from "node:test";
 import { repoRoot } from "../src/course";
 import { listRuns, loadRun } from "../src/runs/index";
+import { loadPoemModel } from "../src/tang/recipe";
+import { initBackend } from "../src/tf/backend";
 import { installKernel } from "../tools/setup";
 import { kernelSession as sessionIn } from "./kernel-session";
 import type { Step } from "./kernel-session";
@@ -68,9 +70,9 @@ test("■ during lesson 2's training stops it after the batch: the cell ends wit
   assert.match(training.stdout, new RegExp(`its ${rows} logged rows are kept`));
 });
 
-/** Starts `npm run train -- mnist` on small settings in its own process group; resolves when it exits. */
-function npmTrain(args: string[], signal: { to: "group" | "npm"; name: NodeJS.Signals; afterOutput: RegExp }) {
-  const child = spawn("npm", ["run", "--silent", "train", "--", "mnist", ...args], {
+/** Starts `npm run train -- LESSON` on small settings in its own process group; resolves when it exits. */
+function npmTrain(lesson: string, args: string[], signal: { to: "group" | "npm"; name: NodeJS.Signals; afterOutput: RegExp }) {
+  const child = spawn("npm", ["run", "--silent", "train", "--", lesson, ...args], {
     cwd: repoRoot, env: { ...process.env, RNN_LESSONS_RUNS: runs }, detached: true, stdio: ["ignore", "pipe", "pipe"],
   });
   let stdout = "";
@@ -91,7 +93,7 @@ function npmTrain(args: string[], signal: { to: "group" | "npm"; name: NodeJS.Si
 for (const [label, signal] of [["Ctrl-C (SIGINT to the process group)", { to: "group", name: "SIGINT" }], ["kill (SIGTERM to npm)", { to: "npm", name: "SIGTERM" }]] as const) {
   test(`${label} on npm run train -- mnist: the trainer finishes its batch, saves the checkpoint, writes metrics.json that says it stopped`, async () => {
     const before = new Set(listRuns("mnist").map((r) => r.id));
-    const result = await npmTrain(["--limit", "3000", "--validation", "500", "--units", "16", "--batch-size", "32", "--epochs", "20", "--log-every", "10"],
+    const result = await npmTrain("mnist", ["--limit", "3000", "--validation", "500", "--units", "16", "--batch-size", "32", "--epochs", "20", "--log-every", "10"],
       { ...signal, afterOutput: /parameters; .* run / });
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, /(Interrupted|Stopped): training stopped after batch \d+; its \d+ logged rows are kept/);
@@ -130,5 +132,20 @@ test("■ during lesson 4's training from the notebook: one sentence says what w
   const run = listRuns("shakespeare").find((r) => loadRun("shakespeare", r.id).history.length === Number(said[2]));
   assert.ok(run, `a run with ${said[2]} rows`);
   assert.ok(fs.existsSync(path.join(run.dir, "model", "weights.bin")), "the best model so far");
+  assert.ok(fs.existsSync(path.join(run.dir, "checkpoint", "optimizer.bin")), "the checkpoint to resume from");
+});
+
+test("Ctrl-C on npm run train -- tang: one sentence says what was kept; the log, a loadable best model and a checkpoint to resume from are on disk", async () => {
+  const before = new Set(listRuns("tang").map((r) => r.id));
+  const result = await npmTrain("tang", ["--limit", "640", "--units", "16", "--embedding", "8", "--max-steps", "2000", "--eval-every", "5", "--sample-count", "2", "--measure-count", "0"],
+    { to: "group", name: "SIGINT", afterOutput: /^step 5 /m });
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stdout, /^Stopped: training stopped after batch \d+; its \d+ logged rows are kept in \S+history\.csv/m);
+  const run = listRuns("tang").find((r) => !before.has(r.id))!;
+  assert.ok(loadRun("tang", run.id).history.length >= 1);
+  await initBackend();
+  const best = await loadPoemModel(path.join(run.dir, "model"));
+  assert.equal(best.vocab.vocabSize, best.model.outputs[0].shape[2]);
+  best.model.dispose();
   assert.ok(fs.existsSync(path.join(run.dir, "checkpoint", "optimizer.bin")), "the checkpoint to resume from");
 });

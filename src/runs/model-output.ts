@@ -5,8 +5,15 @@
 import * as fs from "fs";
 import * as path from "path";
 import { writeAtomically } from "../files";
+import { displayPath } from "./paths";
 import type { tf } from "../tf/backend";
 import { saveModel } from "../tf/models";
+
+/** The one sentence a recipe stopped by ■, Ctrl-C or a stop flag prints: what it kept, and where. */
+export function stoppedSentence(runDir: string, batches: number, rows: number): string {
+  return `Stopped: training stopped after batch ${batches}; its ${rows} logged rows are kept in ${displayPath(path.join(runDir, "history.csv"))}, ` +
+    `the best model in ${displayPath(path.join(runDir, "model"))}, the last checkpoint (to resume) in ${displayPath(path.join(runDir, "checkpoint"))}.`;
+}
 
 /** The folders a recipe writes its model to. */
 export interface ModelOutput {

@@ -9,9 +9,9 @@ import * as fs from "fs";
 import * as path from "path";
 import { windows } from "../data/text";
 import { loadSonnets } from "./sonnets";
-import { startRun } from "../runs/index";
+import { loadRun, startRun } from "../runs/index";
+import { stoppedSentence } from "../runs/model-output";
 import type { Run } from "../runs/index";
-import { displayPath } from "../runs/paths";
 import { initBackend, tf } from "../tf/backend";
 import { loadModel, saveModel } from "../tf/models";
 import { buildCharModel, buildCourseModel } from "./model";
@@ -189,8 +189,7 @@ export async function trainRecipe(changes: Partial<RecipeSettings> = {}, events:
   fs.writeFileSync(path.join(run.dir, "metrics.json"), JSON.stringify(metrics, null, 2) + "\n");
   run.finish({ heldOutLoss: metrics.heldOutLoss, bestStep: metrics.bestStep });
   if (result.ended === "stopped") {
-    console.log(`Stopped: training stopped after batch ${metrics.steps}; its ${result.rows.length} logged rows are kept in ${displayPath(path.join(run.dir, "history.csv"))}, ` +
-      `the best model in ${displayPath(bestDir)}, the last checkpoint (to resume) in ${displayPath(path.join(run.dir, "checkpoint"))}.`);
+    console.log(stoppedSentence(run.dir, metrics.steps, loadRun("shakespeare", run.id).history.length));
   }
   copyHistory();
   writeOut("metrics.json", JSON.stringify(metrics, null, 2) + "\n");

@@ -15,8 +15,8 @@ import * as path from "path";
 import { datasetsDir, pretrainedDir } from "../course";
 import { poemVocabFrom, processPoems } from "../data/poems";
 import type { PoemVocab } from "../data/poems";
-import { changedSettings, flatSettings, startRun } from "../runs/index";
-import { modelOutput } from "../runs/model-output";
+import { changedSettings, flatSettings, loadRun, startRun } from "../runs/index";
+import { modelOutput, stoppedSentence } from "../runs/model-output";
 import type { Run } from "../runs/index";
 import { displayPath } from "../runs/paths";
 import { initBackend, tf } from "../tf/backend";
@@ -209,8 +209,7 @@ export async function trainRecipe(changes: Partial<RecipeSettings> = {}, events:
   fs.writeFileSync(path.join(run.dir, "metrics.json"), JSON.stringify(metrics, null, 2) + "\n");
   run.finish({ heldOutLoss: metrics.heldOutLoss, bestStep: metrics.bestStep, ...(quality ? { regular: quality.free.share } : {}) });
   if (result.ended === "stopped") {
-    console.log(`Stopped after batch ${metrics.steps}: the logged rows are kept in ${displayPath(path.join(run.dir, "history.csv"))}, ` +
-      `the best model in ${displayPath(bestDir)}, the last checkpoint (to resume) in ${displayPath(path.join(run.dir, "checkpoint"))}.`);
+    console.log(stoppedSentence(run.dir, metrics.steps, loadRun("tang", run.id).history.length));
   }
   output.finish(metrics);
   return { run, result, metrics };
