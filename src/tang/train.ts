@@ -128,9 +128,10 @@ function trunkOf(model: tf.LayersModel): tf.LayersModel {
 /**
  * Returns the mean loss in nats per character of a poem model on `sequences` ([start, …, end] indices): every symbol
  * after the start token predicted from the ones before it, the end token included. No gradient; the poems sorted by
- * length and padded in large batches (the padding masked out): a few long batches run faster than many short ones.
+ * length and padded in batches of 128 (the padding masked out): as fast as 512 here (16.7 s against 15.4 s for the
+ * 2,266 held-out poems), and the wasm heap, which never shrinks, peaks at 0.8 GB instead of 2.3 GB.
  */
-export function heldOutLoss(model: tf.LayersModel, sequences: readonly ArrayLike<number>[], vocab: PoemVocab, batchSize = 512): number {
+export function heldOutLoss(model: tf.LayersModel, sequences: readonly ArrayLike<number>[], vocab: PoemVocab, batchSize = 128): number {
   const sorted = [...sequences].sort((a, b) => a.length - b.length);
   let total = 0;
   let count = 0;
