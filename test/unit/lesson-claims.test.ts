@@ -324,3 +324,11 @@ test("lesson 2, section 5: the shipped model's recipe and run, as the prose tell
   const counts = says(lesson2, /70,000 handwritten digits[\s\S]*?60,000 for training and 10,000 for the official test/);
   assert.ok(counts);
 });
+
+test("lesson 4: the English word list's size, as the prose gives it", () => {
+  const lesson4 = fs.readFileSync(path.join(repoRoot, "notebooks", "lessons", "04-shakespeare.md"), "utf8");
+  const claimed = Number(lesson4.match(/about ([\d,]+)\s+English words/)![1].replace(/,/g, ""));
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const words: string[] = require("an-array-of-english-words");
+  assert.ok(Math.abs(words.length - claimed) / claimed < 0.01, `the list has ${words.length} words, the lesson says about ${claimed}`);
+});
