@@ -240,9 +240,11 @@ export async function trainCourseRecipe(changes: Partial<typeof courseRecipeDefa
   let best = Infinity;
   let sinceBest = 0;
   const started = Date.now();
+  // One Adam for the whole run: its moments carry over from epoch to epoch, as in the shipped LSTM's training.
+  const optimizer = tf.train.adam(s.lr);
   try {
     for (let epoch = 1; epoch <= s.epochs; epoch++) {
-      const result = await trainWindowModel(model, data, { epochs: 1, batchSize: s.batchSize, lr: s.lr, clipNorm: s.clipNorm, seed: s.seed + epoch, shouldStop: events.shouldStop });
+      const result = await trainWindowModel(model, data, { epochs: 1, batchSize: s.batchSize, clipNorm: s.clipNorm, seed: s.seed + epoch, shouldStop: events.shouldStop, optimizer });
       seconds += result.seconds;
       const row = { epoch, loss: result.epochLosses[0], heldOut: windowHeldOutLoss(model, heldOut, s.Tx), seconds: Number(seconds.toFixed(1)), examplesPerSecond: Math.round(result.examplesPerSecond) };
       rows.push(row);
@@ -263,6 +265,7 @@ export async function trainCourseRecipe(changes: Partial<typeof courseRecipeDefa
       if (sinceBest >= s.patience || (events.shouldStop?.() ?? false) || (Date.now() - started) / 60000 >= s.maxMinutes) break;
     }
   } finally {
+    optimizer.dispose();
     model.dispose();
   }
   run.finish({ heldOutLoss: best });

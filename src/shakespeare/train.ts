@@ -220,6 +220,8 @@ export interface WindowTrainOptions {
   /** Called after each batch with the batches done and its loss. */
   onBatch?: (step: number, loss: number) => void;
   shouldStop?: () => boolean;
+  /** An optimiser to go on with (its state carries over between calls; the caller disposes it). Default: a new Adam(lr). */
+  optimizer?: tf.Optimizer;
 }
 
 /**
@@ -231,7 +233,7 @@ export async function trainWindowModel(model: tf.LayersModel, data: Windows, opt
   const batchSize = opts.batchSize ?? 128;
   const clipNorm = opts.clipNorm ?? 5;
   const vocabSize = model.outputs[0].shape[1] as number;
-  const optimizer: tf.Optimizer = tf.train.adam(opts.lr ?? 1e-2);
+  const optimizer: tf.Optimizer = opts.optimizer ?? tf.train.adam(opts.lr ?? 1e-2);
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const random = seededRandom(opts.seed ?? 0);
   const epochLosses: number[] = [];
@@ -279,7 +281,7 @@ export async function trainWindowModel(model: tf.LayersModel, data: Windows, opt
       epochLosses.push(sum / count);
     }
   } finally {
-    optimizer.dispose();
+    if (opts.optimizer === undefined) optimizer.dispose();
   }
   return { epochLosses, steps, seconds, examplesPerSecond: examples / Math.max(seconds, 1e-9) };
 }
