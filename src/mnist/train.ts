@@ -7,7 +7,7 @@ import { onInterrupt } from "../interrupt";
 import { displayPath } from "../runs/paths";
 import { tf } from "../tf/backend";
 import { clipByGlobalNorm } from "../tf/clip";
-import { accuracy, crossEntropy, evaluate } from "./model";
+import { crossEntropy, evaluate } from "./model";
 import { batches } from "./tensors";
 
 /** One logged row of a training run: the step (batches so far), epochs so far, and the metrics. */

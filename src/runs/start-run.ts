@@ -2,7 +2,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { csvLines, formatNumber, HistoryRow } from "./history-csv";
+import { csvLines, formatNumber } from "./history-csv";
 import { checkName, displayPath, lessonDir } from "./paths";
 import { recordFile, RunRecord, writeRecord } from "./run-record";
 import { describe } from "../describe";

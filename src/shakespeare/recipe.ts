@@ -9,16 +9,15 @@ import * as fs from "fs";
 import * as path from "path";
 import { windows } from "../data/text";
 import { loadSonnets } from "./sonnets";
-import { loadRun, startRun } from "../runs/index";
-import { stoppedSentence } from "../runs/model-output";
+import { changedSettings, flatSettings, loadRun, startRun } from "../runs/index";
+import { modelOutput, stoppedSentence } from "../runs/model-output";
 import type { Run } from "../runs/index";
 import { initBackend, tf } from "../tf/backend";
-import { loadModel, saveModel } from "../tf/models";
+import { loadModel } from "../tf/models";
 import { buildCharModel, buildCourseModel } from "./model";
 import { trainCharModel, trainWindowModel, windowHeldOutLoss } from "./train";
 import type { LogRow, TrainResult } from "./train";
 import { withDefaults } from "../options";
-import { writeAtomically } from "../files";
 
 /** The shipped model's settings (chosen by measurement: see metrics.json). Run logs use these names. */
 export const recipeDefaults = {
@@ -115,7 +114,7 @@ export async function trainRecipe(changes: Partial<RecipeSettings> = {}, events:
     if (!same) model.dispose();
     if (!same) throw new Error(`trainRecipe: startFrom ${s.startFrom} holds a model of other sizes than these settings (units ${units}, embedding ${s.embedding}, ${vocab.vocabSize} characters).`);
   }
-  const bestDir = path.join(run.dir, "model");
+  const output = modelOutput(run.dir, out);
   const inputSettings = {
     text: path.basename(file),
     lowercase: s.lowercase,
@@ -127,9 +126,7 @@ export async function trainRecipe(changes: Partial<RecipeSettings> = {}, events:
     ...flatSettings(s),
     units: s.units,
   };
-  const writeOut = (name: string, text: string) => out !== undefined && writeAtomically(path.join(out, name), text);
-  writeOut("vocab.json", JSON.stringify(vocab.ixToChar) + "\n");
-  writeOut("settings.json", JSON.stringify(inputSettings, null, 2) + "\n");
+  output.writeFiles({ "vocab.json": JSON.stringify(vocab.ixToChar) + "\n", "settings.json": JSON.stringify(inputSettings, null, 2) + "\n" });
   events.onStart?.({ parameters: model.countParams(), trainChars: train.length, heldOutChars: heldOut.length, vocabSize: vocab.vocabSize, run });
   let best: LogRow | undefined;
   let bestWall = 0;
@@ -152,12 +149,8 @@ export async function trainRecipe(changes: Partial<RecipeSettings> = {}, events:
     tfjs: tf.version.tfjs,
     date: new Date().toISOString(),
     settings: { ...s },
-    changed: Object.fromEntries(Object.entries(s).filter(([k, v]) => v !== undefined && JSON.stringify(v) !== JSON.stringify((recipeDefaults as Record<string, unknown>)[k]))),
+    changed: changedSettings(s, recipeDefaults),
   });
-  const copyHistory = () => {
-    const history = path.join(run.dir, "history.csv");
-    if (out !== undefined && fs.existsSync(history)) writeOut("history.csv", fs.readFileSync(history, "utf8"));
-  };
   let result: TrainResult;
   try {
     result = await trainCharModel(model, train, heldOut, {
@@ -167,13 +160,8 @@ export async function trainRecipe(changes: Partial<RecipeSettings> = {}, events:
       onBest: async (row) => {
         best = row;
         bestWall = Number(((Date.now() - started) / 1000).toFixed(1));
-        await saveModel(model, bestDir);
-        if (out !== undefined) {
-          await saveModel(model, out);
-          copyHistory();
-          const partial = { steps: row.step, trainSeconds: row.seconds, rows: [], charsPerSecond: row.charsPerSecond, ended: "running" as TrainResult["ended"] };
-          writeOut("metrics.json", JSON.stringify(metricsNow(partial, false), null, 2) + "\n");
-        }
+        const partial = { steps: row.step, trainSeconds: row.seconds, rows: [], charsPerSecond: row.charsPerSecond, ended: "running" as TrainResult["ended"] };
+        await output.saveBest(model, metricsNow(partial, false));
       },
       onLog: (row) => events.onLog?.(row, best === row),
     });
@@ -191,16 +179,8 @@ export async function trainRecipe(changes: Partial<RecipeSettings> = {}, events:
   if (result.ended === "stopped") {
     console.log(stoppedSentence(run.dir, metrics.steps, loadRun("shakespeare", run.id).history.length));
   }
-  copyHistory();
-  writeOut("metrics.json", JSON.stringify(metrics, null, 2) + "\n");
+  output.finish(metrics);
   return { run, result, metrics };
-}
-
-/** The settings as flat values a run log keeps (units as "256,256"). */
-function flatSettings(s: RecipeSettings): Record<string, string | number | boolean> {
-  const flat: Record<string, string | number | boolean> = {};
-  for (const [k, v] of Object.entries(s)) if (v !== undefined) flat[k] = Array.isArray(v) ? v.join(",") : (v as string | number | boolean);
-  return flat;
 }
 
 /** The course's own model, trained the course's way for comparison (datasets/pretrained/shakespeare-window/). */
@@ -234,7 +214,11 @@ export async function trainCourseRecipe(changes: Partial<typeof courseRecipeDefa
   const data = windows(train, s.Tx, s.stride);
   const run = startRun("shakespeare", { model: `course: lstm(${s.units}) over ${s.Tx} one-hot characters → dense(${vocab.vocabSize})`, ...s, examples: data.m, backend: backend.name });
   const model = buildCourseModel({ vocabSize: vocab.vocabSize, Tx: s.Tx, units: s.units, seed: s.seed });
-  if (out !== undefined) fs.mkdirSync(out, { recursive: true });
+  const output = modelOutput(run.dir, out);
+  output.writeFiles({
+    "vocab.json": JSON.stringify(vocab.ixToChar) + "\n",
+    "settings.json": JSON.stringify({ input: `one-hot windows [batch, ${s.Tx}, ${vocab.vocabSize}] of vocab.json's characters, lowercased text`, output: `probabilities [batch, ${vocab.vocabSize}] of the next character`, lowercase: true, ...s }, null, 2) + "\n",
+  });
   const rows: Record<string, number>[] = [];
   let seconds = 0;
   let best = Infinity;
@@ -250,18 +234,13 @@ export async function trainCourseRecipe(changes: Partial<typeof courseRecipeDefa
       rows.push(row);
       run.log(row);
       events.onEpoch?.(row);
-      if (row.heldOut < best) {
-        best = row.heldOut;
-        sinceBest = 0;
-        if (out !== undefined) await saveModel(model, out);
-      } else sinceBest++;
-      if (out !== undefined) {
-        fs.copyFileSync(path.join(run.dir, "history.csv"), path.join(out, "history.csv"));
-        const metrics = { heldOutLoss: best, bestEpoch: rows.find((r) => r.heldOut === best)!.epoch, epochs: epoch, trainSeconds: row.seconds, wallSeconds: (Date.now() - started) / 1000, backend: `${backend.name} (${backend.detail})`, tfjs: tf.version.tfjs, date: new Date().toISOString(), settings: s };
-        writeAtomically(path.join(out, "metrics.json"), JSON.stringify(metrics, null, 2) + "\n");
-        writeAtomically(path.join(out, "vocab.json"), JSON.stringify(vocab.ixToChar) + "\n");
-        writeAtomically(path.join(out, "settings.json"), JSON.stringify({ input: `one-hot windows [batch, ${s.Tx}, ${vocab.vocabSize}] of vocab.json's characters, lowercased text`, output: `probabilities [batch, ${vocab.vocabSize}] of the next character`, lowercase: true, ...s }, null, 2) + "\n");
-      }
+      const improved = row.heldOut < best;
+      if (improved) best = row.heldOut;
+      sinceBest = improved ? 0 : sinceBest + 1;
+      const metrics = { heldOutLoss: best, bestEpoch: rows.find((r) => r.heldOut === best)!.epoch, epochs: epoch, trainSeconds: row.seconds, wallSeconds: (Date.now() - started) / 1000, backend: `${backend.name} (${backend.detail})`, tfjs: tf.version.tfjs, date: new Date().toISOString(), settings: s };
+      // The best model with the history and metrics so far at a new best, else just the history and metrics.
+      if (improved) await output.saveBest(model, metrics);
+      else output.finish(metrics);
       if (sinceBest >= s.patience || (events.shouldStop?.() ?? false) || (Date.now() - started) / 60000 >= s.maxMinutes) break;
     }
   } finally {

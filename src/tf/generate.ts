@@ -13,7 +13,6 @@ import type * as tfTypes from "@tensorflow/tfjs";
 import { simdKernelsOn } from "./kernels/simd-kernels";
 import { softmaxInPlace } from "../np/softmax";
 import { Arena } from "../wasm/arena";
-import type { WasmMemory } from "../wasm/assembler";
 import type { SimdKernels } from "./kernels/simd-kernels";
 
 /** Options of CharGenerator.generate and .sample. */

@@ -2,10 +2,10 @@
 // in target characters per second with the stock wasm kernels and with the course's, and generation speed of the
 // shipped model stepping its state one character at a time against re-reading a window for every character.
 import * as fs from "fs";
-import { datasetsDir, pretrainedDir } from "../../src/course";
+import { pretrainedDir } from "../../src/course";
 import { readHistory } from "../../src/runs/index";
-import { buildVocab, encode, loadText, splitHeldOut, windows } from "../../src/data/text";
-import { buildCharModel, buildCourseModel, loadCharModel, trainCharModel, trainWindowModel } from "../../src/shakespeare/index";
+import { windows } from "../../src/data/text";
+import { buildCharModel, buildCourseModel, loadCharModel, loadSonnets, trainCharModel, trainWindowModel } from "../../src/shakespeare/index";
 import { initBackend, tf } from "../../src/tf/backend";
 import { CharGenerator, sampleIndex, seededRandom } from "../../src/tf/generate";
 import { registerFastWasmKernels, unregisterFastWasmKernels } from "../../src/tf/kernels/index";
@@ -16,11 +16,7 @@ export async function benchShakespeare(args: string[]): Promise<void> {
   const { seconds, rounds } = parseOptions(args);
   const info = await initBackend();
   if (info.name !== "wasm") throw new Error(`This benchmark compares wasm kernels; this process runs ${info.name}. Run it with RNN_LESSONS_BACKEND=wasm.`);
-  const source = loadText(path.join(datasetsDir, "shakespeare.txt"), { lowercase: true });
-  const vocab = buildVocab(source.chars);
-  const { train, heldOut } = splitHeldOut(source.chars, 0.1);
-  const trainIx = encode(train, vocab);
-  const heldOutIx = encode(heldOut, vocab);
+  const { vocab, train: trainIx, heldOut: heldOutIx } = loadSonnets();
   const data = windows(trainIx, 40, 3);
   const kernels = { stock: unregisterFastWasmKernels, course: () => void registerFastWasmKernels() };
   // Each measurement trains a fresh model for about `seconds` (a few steps); the speed excludes evaluation.
