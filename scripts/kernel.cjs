@@ -27,15 +27,24 @@ function rearmSigint() {
 const runInThisContext = vm.runInThisContext;
 vm.runInThisContext = function (code, options) {
   if (!(options && options.breakOnSigint)) return runInThisContext.apply(this, arguments);
+  // tslab runs each cell's code once, here: a new cell starts, not yet interrupted.
+  cellInterrupted = false;
   const before = new Set(process.rawListeners("SIGINT"));
   const stoppersBefore = new Set(stoppers);
   try {
     return runInThisContext.apply(this, arguments);
   } catch (e) {
     if (e && e.code === "ERR_SCRIPT_EXECUTION_INTERRUPTED") {
-      // The cell's synchronous part was terminated (no `finally` ran): forget the stoppers it added,
-      // and print one line instead of a stack of vm frames.
+      // The cell's synchronous part was terminated (no `finally` ran): forget the stoppers it added, let the
+      // library repair what it left half-way (TensorFlow.js inside an op), and print one line, not vm frames.
       for (const s of stoppers) if (!stoppersBefore.has(s)) stoppers.delete(s);
+      for (const [name, repair] of repairs) {
+        try {
+          repair();
+        } catch (error) {
+          consoleError.call(console, `After the interrupt, ${name} could not be repaired (${error && error.message}): restart the kernel.`);
+        }
+      }
       throw shortInterrupted();
     }
     throw e;
@@ -48,13 +57,23 @@ vm.runInThisContext = function (code, options) {
 //    first interrupt goes to the running loops only, which finish their batch and return, so the cell
 //    ends when they do, with their own message; with no loop waiting (or at a second interrupt) it
 //    goes to tslab, which ends the awaiting cell at once.
+//    One ■ ends the whole cell's work: once it came, the library starts no new loop or run in the same cell
+//    (cellInterrupted, read by throwIfInterrupted in src/interrupt.ts), so a cell that trains several models stops
+//    after the current one.
 const stoppers = new Set();
+const repairs = new Map();
+let cellInterrupted = false;
 globalThis[Symbol.for("rnn-lessons.interrupt")] = {
   /** Calls `stop` at the next interrupt; returns a function that unregisters it. */
   add(stop) {
     const entry = { stop, fired: false };
     stoppers.add(entry);
     return () => void stoppers.delete(entry);
+  },
+  cellInterrupted: () => cellInterrupted,
+  /** Runs `repair` after a cell whose synchronous part was torn out; one per name. */
+  afterTerminated(name, repair) {
+    repairs.set(name, repair);
   },
 };
 
@@ -82,6 +101,7 @@ require(path.join(root, "node_modules/tslab/dist/main.js")).startKernel({
 // startKernel registered tslab's SIGINT listener (tslab/dist/main.js:91): route it through ours.
 const tslabListeners = process.rawListeners("SIGINT");
 process.on("SIGINT", (signal) => {
+  cellInterrupted = true;
   const waiting = [...stoppers].filter((s) => !s.fired);
   if (waiting.length > 0) {
     for (const s of waiting) {

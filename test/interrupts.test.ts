@@ -149,3 +149,86 @@ test("Ctrl-C on npm run train -- tang: one sentence says what was kept; the log,
   best.model.dispose();
   assert.ok(fs.existsSync(path.join(run.dir, "checkpoint", "optimizer.bin")), "the checkpoint to resume from");
 });
+
+// ■ at a bad moment, as the issue found it: in the middle of a TensorFlow.js op of a cell that never awaits, and in a
+// cell that trains several models. One kernel for all of it (starting one costs seconds of CI).
+const badMoments = (() => {
+  let session: ReturnType<typeof kernelSession> | undefined;
+  return () => (session ??= kernelSession([
+    {
+      code: [
+        'import * as shakespeare from "./src/shakespeare/index";',
+        'import { initBackend, tf } from "./src/tf/backend";',
+        'import { engineDepth } from "./src/tf/engine";',
+        'import { listRuns } from "./src/runs/index";',
+        "await initBackend();",
+        "const sonnets = shakespeare.loadSonnets();",
+        "const data = shakespeare.windows(sonnets.train, 40, 3);",
+        "const model = shakespeare.buildCourseModel({ vocabSize: sonnets.vocab.vocabSize, Tx: 40, units: 32 });",
+        "const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);",
+        "const optimizer = tf.train.adam(1e-3);",
+        "const xs = shakespeare.windowsOneHot(data.X, 40, sonnets.vocab.vocabSize, 0, 64);",
+        "const ys = tf.tensor1d(data.Y.subarray(0, 64), \"int32\");",
+        "const step = () => tf.tidy(() => { optimizer.minimize(() => shakespeare.windowLoss(model.apply(xs, { training: true }) as tf.Tensor, ys) as tf.Scalar, false, variables); });",
+        "step(); // Adam's moments exist from here on",
+        "const tensorsBefore = tf.memory().numTensors;",
+        "0",
+      ].join("\n"),
+      timeout: 180,
+    },
+    // A cell that never awaits: ■ lands inside an op (nearly all its time is in ops).
+    {
+      code: "for (;;) step();",
+      interrupt_after: 6, timeout: 60, settle: 1,
+    },
+    { code: "JSON.stringify({ ...engineDepth(), newTensors: tf.memory().numTensors - tensorsBefore })" },
+    { code: "const few = await shakespeare.trainWindowModel(model, data, { maxSteps: 3, batchSize: 64 }); few.steps" },
+    // Lesson 4's window-model cell: ■ reaches the loop between two batches.
+    { code: "const long = await shakespeare.trainWindowModel(model, data, { epochs: 50, batchSize: 64 }); [long.stopped, long.steps]", interrupt_after: 8, timeout: 120 },
+    { code: "const runsBefore = listRuns(\"shakespeare\").length; 0" },
+    // A cell that trains several models (lesson 4's Play): one ■ ends all of it.
+    {
+      code: [
+        "for (const units of [[16], [24], [32]]) {",
+        "  const { metrics } = await shakespeare.trainRecipe({ units, embedding: 8, batchSize: 8, seqLength: 20, heldOutFraction: 0.02, evalEvery: 5, maxSteps: 100000 });",
+        "  console.log(`units ${units}: ${metrics.steps} batches`);",
+        "}",
+      ].join("\n"),
+      interrupt_after: 12, timeout: 240, settle: 1,
+    },
+    { code: "listRuns(\"shakespeare\").length - runsBefore" },
+    // The next cell is a new cell: it trains as usual.
+    { code: "const again = await shakespeare.trainRecipe({ units: [16], embedding: 8, batchSize: 8, seqLength: 20, heldOutFraction: 0.02, evalEvery: 2, maxSteps: 2 }); again.metrics.ended", timeout: 120 },
+  ]));
+})();
+
+test("■ in the middle of a TensorFlow.js op of a cell that never awaits: one line, the engine is as before the cell, later training works", () => {
+  const session = badMoments();
+  assert.ok(session.alive_at_end);
+  const [, torn, engine, training] = session.steps;
+  assert.equal(torn.status, "error");
+  assert.equal(torn.stderr.trim(), "Interrupted: the cell was stopped; the kernel and its variables are kept.");
+  assert.deepEqual(JSON.parse(engine.stdout), { scopes: 0, tape: 0, gradientDepth: 0, kernelDepth: 0, newTensors: 0 });
+  assert.equal(training.status, "ok", training.stderr);
+  assert.equal(training.stdout.trim(), "3");
+});
+
+test("■ during lesson 4's window-model training (trainWindowModel) stops it after a batch, with one sentence", () => {
+  const [, , , , long] = badMoments().steps;
+  assert.equal(long.status, "ok", long.stderr);
+  const said = long.stdout.match(/^Interrupted: training stopped after batch (\d+); the model keeps what it learned in those \1 batches\.$/m);
+  assert.ok(said, long.stdout);
+  assert.match(long.stdout, new RegExp(`\\[ true, ${said[1]} \\]`));
+});
+
+test("one ■ ends a cell that trains several models: the current run stops and keeps its files, no other run starts, the next cell trains", () => {
+  const [, , , , , , several, count, again] = badMoments().steps;
+  assert.equal(several.status, "error");
+  assert.equal((several.stdout.match(/^Stopped: training stopped after batch \d+; its \d+ logged rows are kept in /gm) ?? []).length, 1, several.stdout);
+  assert.match(several.stdout, /^units 16: \d+ batches$/m);
+  assert.doesNotMatch(several.stdout, /units 24/);
+  assert.equal(several.stderr.trim(), "Interrupted: ■ stopped this cell, so the rest of it was not run; the kernel and its variables are kept.");
+  assert.equal(count.stdout.trim(), "1", "one run folder: the stopped one");
+  assert.equal(again.status, "ok", again.stderr);
+  assert.equal(again.stdout.trim().split("\n").at(-1), "steps");
+});

@@ -7,6 +7,7 @@ import { checkName, displayPath, lessonDir } from "./paths";
 import { recordFile, RunRecord, writeRecord } from "./run-record";
 import { describe } from "../describe";
 import { checkSettings, Settings, SettingValue } from "./settings";
+import { throwIfInterrupted } from "../interrupt";
 
 /** Options of startRun: `id` names the run yourself instead of by its start time. */
 export interface StartRunOptions {
@@ -164,6 +165,7 @@ function checkSameColumns(columns: string[], names: string[], id: string): void 
 /** Starts a run of `lesson`: creates runs/<lesson>/<id>/, writes settings.json at once, and returns the Run to log into. */
 export function startRun(lesson: string, settings: Settings, opts: StartRunOptions = {}): Run {
   // Check everything before creating any folder.
+  throwIfInterrupted(); // one ■ ends a cell that starts several runs: the current one stops, no new one starts
   checkName("lesson name", lesson);
   if (opts?.id !== undefined) checkName("run id", opts.id);
   const checkedSettings = checkSettings("startRun settings", settings);

@@ -241,7 +241,7 @@ export async function trainCourseRecipe(changes: Partial<typeof courseRecipeDefa
       // The best model with the history and metrics so far at a new best, else just the history and metrics.
       if (improved) await output.saveBest(model, metrics);
       else output.finish(metrics);
-      if (sinceBest >= s.patience || (events.shouldStop?.() ?? false) || (Date.now() - started) / 60000 >= s.maxMinutes) break;
+      if (sinceBest >= s.patience || result.stopped || (Date.now() - started) / 60000 >= s.maxMinutes) break;
     }
   } finally {
     optimizer.dispose();

@@ -226,9 +226,10 @@ export interface WindowTrainOptions {
 
 /**
  * Trains the course's window model (buildCourseModel) on windows from data/text's windows(): shuffled batches, Adam,
- * clipping; returns the mean loss of each epoch and the speed in examples per second (one target per example).
+ * clipping; returns the mean loss of each epoch and the speed in examples per second (one target per example). Stops after
+ * the batch on shouldStop or an interrupt (■, Ctrl-C), saying so in one line when it was an interrupt.
  */
-export async function trainWindowModel(model: tf.LayersModel, data: Windows, opts: WindowTrainOptions = {}): Promise<{ epochLosses: number[]; steps: number; seconds: number; examplesPerSecond: number }> {
+export async function trainWindowModel(model: tf.LayersModel, data: Windows, opts: WindowTrainOptions = {}): Promise<{ epochLosses: number[]; steps: number; seconds: number; examplesPerSecond: number; stopped: boolean }> {
   const epochs = opts.epochs ?? 1;
   const batchSize = opts.batchSize ?? 128;
   const clipNorm = opts.clipNorm ?? 5;
@@ -242,7 +243,12 @@ export async function trainWindowModel(model: tf.LayersModel, data: Windows, opt
   let examples = 0;
   const X = new Int32Array(data.X.length);
   const Y = new Int32Array(data.m);
+  let interrupted = false;
+  let stopped = false;
+  const stopListening = onInterrupt(() => (interrupted = true));
   try {
+    // Out of the cell's synchronous part before the first batch: there, an interrupt would end the cell at once.
+    await new Promise((resolve) => setImmediate(resolve));
     outer: for (let epoch = 0; epoch < epochs; epoch++) {
       const order = Array.from({ length: data.m }, (_, i) => i);
       for (let i = order.length - 1; i > 0; i--) {
@@ -273,7 +279,9 @@ export async function trainWindowModel(model: tf.LayersModel, data: Windows, opt
         sum += loss * (to - from);
         count += to - from;
         opts.onBatch?.(steps, loss);
-        if (steps >= (opts.maxSteps ?? Infinity) || (opts.shouldStop?.() ?? false)) {
+        await new Promise((resolve) => setImmediate(resolve)); // lets an interrupt in
+        stopped = interrupted || (opts.shouldStop?.() ?? false);
+        if (stopped || steps >= (opts.maxSteps ?? Infinity)) {
           epochLosses.push(sum / count);
           break outer;
         }
@@ -281,7 +289,9 @@ export async function trainWindowModel(model: tf.LayersModel, data: Windows, opt
       epochLosses.push(sum / count);
     }
   } finally {
+    stopListening();
     if (opts.optimizer === undefined) optimizer.dispose();
   }
-  return { epochLosses, steps, seconds, examplesPerSecond: examples / Math.max(seconds, 1e-9) };
+  if (interrupted) console.log(`Interrupted: training stopped after batch ${steps}; the model keeps what it learned in those ${steps} batches.`);
+  return { epochLosses, steps, seconds, examplesPerSecond: examples / Math.max(seconds, 1e-9), stopped };
 }

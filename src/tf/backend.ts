@@ -6,6 +6,8 @@ import * as tf from "@tensorflow/tfjs";
 import { getThreadsCount } from "@tensorflow/tfjs-backend-wasm";
 import { backendSetting, env, forgetMemo, processMemo } from "../course";
 import { registerFastWasmKernels } from "./kernels/index";
+import { resetEngine } from "./engine";
+import { afterTerminated } from "../interrupt";
 
 export { tf };
 
@@ -59,6 +61,7 @@ export function silenceTfjsWarnings(): void {
   });
 }
 silenceTfjsWarnings();
+afterTerminated("TensorFlow.js", resetEngine); // ■ in the middle of an op must not break every later cell
 
 /** Chooses, starts and announces the backend once per process; later calls return the same answer. */
 export function initBackend(): Promise<BackendInfo> {
