@@ -13,7 +13,7 @@ FROM node:20-bookworm-slim
 
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      jupyter-notebook jupyter-nbconvert python3-nbclient python3-ipykernel jupyterhub python3-numpy ca-certificates \
+      jupyter-notebook jupyter-nbconvert python3-nbclient python3-ipykernel jupyter-client jupyterhub python3-numpy ca-certificates \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /opt/rnn-lessons

@@ -58,11 +58,16 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 }
 
-/** Shows texts side by side, each under its title (a table of preformatted columns); as text, one after another. */
+/**
+ * Shows texts side by side, each under its title (a table of preformatted columns); as text, one after another.
+ * Lines are never wrapped (a line of verse cut in the middle of a word reads as two): when the columns are wider
+ * than the page, the table scrolls sideways.
+ */
 export function showColumns(columns: ReadonlyArray<{ title: string; text: string }>): void {
   const cell = (inner: string) => `<td style="vertical-align:top;padding:0 1.5em 0 0;text-align:left">${inner}</td>`;
+  const pre = "margin:0;white-space:pre;word-break:normal;overflow-wrap:normal";
   const html =
-    `<table style="border-collapse:collapse"><tr>${columns.map((c) => cell(`<b>${escapeHtml(c.title)}</b>`)).join("")}</tr>` +
-    `<tr>${columns.map((c) => cell(`<pre style="margin:0;white-space:pre-wrap">${escapeHtml(c.text)}</pre>`)).join("")}</tr></table>`;
+    `<div style="overflow-x:auto"><table style="border-collapse:collapse"><tr>${columns.map((c) => cell(`<b>${escapeHtml(c.title)}</b>`)).join("")}</tr>` +
+    `<tr>${columns.map((c) => cell(`<pre style="${pre}">${escapeHtml(c.text)}</pre>`)).join("")}</tr></table></div>`;
   displayRich({ html, text: columns.map((c) => `${c.title}\n${c.text}`).join("\n\n") });
 }

@@ -9,6 +9,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { test } from "node:test";
 import { jupyterPython, repoRoot } from "../src/course";
+import { jupyterEnv } from "../tools/setup";
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "rnn-teaching-"));
 fs.chmodSync(work, 0o755);
@@ -37,6 +38,12 @@ test("npm run kernel:install -- --prefix DIR: Jupyter under that prefix lists th
   } finally {
     process.kill(-server.pid!, "SIGTERM");
   }
+});
+
+test("jupyter kernelspec list, the check everyone types, works and lists the course kernel (README's troubleshooting)", () => {
+  const list = spawnSync("jupyter", ["kernelspec", "list"], { cwd: repoRoot, encoding: "utf8", env: jupyterEnv() });
+  assert.equal(list.status, 0, list.stderr);
+  assert.match(list.stdout, /^\s+rnn-lessons\s+\S+\.jupyter\/data\/kernels\/rnn-lessons$/m);
 });
 
 /** Runs a command as the unprivileged user nobody, keeping the environment (as a hub's spawner sets it). */

@@ -11,7 +11,8 @@ export const kernelName = "rnn-lessons";
 export const kernelDisplayName = "TypeScript (RNN lessons)";
 
 
-const jupyterPackages = ["jupyter-notebook", "jupyter-nbconvert", "python3-nbclient", "python3-ipykernel"];
+// jupyter-client brings the `jupyter kernelspec` command (`jupyter kernelspec list`: the check everyone types).
+const jupyterPackages = ["jupyter-notebook", "jupyter-nbconvert", "python3-nbclient", "python3-ipykernel", "jupyter-client"];
 const numpyPackages = ["python3-numpy"];
 const browserPackages = ["chromium"];
 
@@ -67,7 +68,9 @@ function ensure(what: string, present: () => boolean, packages: string[]): void 
 }
 
 export function ensureJupyter(): void {
-  ensure(`Jupyter for ${jupyterPython}`, () => pythonHas(["notebook", "nbclient", "nbconvert", "nbformat"]), jupyterPackages);
+  // Debian's Python keeps the `jupyter kernelspec` command apart from the modules (package jupyter-client).
+  const kernelspecCommand = () => jupyterPython !== "/usr/bin/python3" || fs.existsSync("/usr/bin/jupyter-kernelspec");
+  ensure(`Jupyter for ${jupyterPython}`, () => pythonHas(["notebook", "nbclient", "nbconvert", "nbformat"]) && kernelspecCommand(), jupyterPackages);
 }
 
 export function ensureNumpy(): void {
