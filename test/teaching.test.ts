@@ -82,3 +82,25 @@ test("a learner who cannot write the course folder: the kernel runs, and their r
   const after = fs.existsSync(path.join(repoRoot, "runs")) ? fs.readdirSync(path.join(repoRoot, "runs"), { recursive: true }).length : 0;
   assert.equal(after, before, "nothing written in the course folder");
 });
+
+test("scripts/singleuser.sh, the start of every student's server (the Dockerfile's CMD, the hub's Spawner.cmd): first-start copy writable, home private, the spawner's arguments passed on", () => {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), "rnn-student-"));
+  fs.chmodSync(home, 0o755); // as Debian's useradd makes it
+  const script = path.join(repoRoot, "scripts", "singleuser.sh");
+  const start = () => spawnSync(script, ["printf", "%s|", "--port=8888", "--notebook-dir=/home/x y"], { encoding: "utf8", env: { ...process.env, HOME: home } });
+  const first = start();
+  assert.equal(first.status, 0, first.stderr);
+  assert.equal(first.stdout, "--port=8888|--notebook-dir=/home/x y|", "every argument reaches the server, spaces kept");
+  assert.equal(fs.statSync(home).mode & 0o777, 0o700);
+  const copied = path.join(home, "rnn-lessons", "notebooks");
+  const learnerEditions = fs.readdirSync(path.join(repoRoot, "notebooks")).filter((f) => f.endsWith(".ipynb")).sort();
+  assert.deepEqual(fs.readdirSync(copied).sort(), learnerEditions, "the learner editions, no solutions");
+  for (const f of learnerEditions) assert.equal(fs.statSync(path.join(copied, f)).mode & 0o777, 0o600, `${f} is writable by the student alone`);
+  fs.writeFileSync(path.join(copied, "00-welcome.ipynb"), "my work");
+  assert.equal(start().status, 0);
+  assert.equal(fs.readFileSync(path.join(copied, "00-welcome.ipynb"), "utf8"), "my work", "a later start never copies over the student's notebooks");
+  const cmd = fs.readFileSync(path.join(repoRoot, "Dockerfile"), "utf8").match(/^CMD (\[.*\])$/m);
+  assert.ok(cmd, "the Dockerfile's CMD is in exec form, so the spawner's arguments are appended to it");
+  assert.deepEqual(JSON.parse(cmd[1]).slice(0, 2), ["/opt/rnn-lessons/scripts/singleuser.sh", "jupyterhub-singleuser"]);
+  fs.rmSync(home, { recursive: true });
+});

@@ -77,6 +77,14 @@ export function ensureNumpy(): void {
   ensure(`numpy for ${jupyterPython} (the test oracle)`, () => pythonHas(["numpy"]), numpyPackages);
 }
 
+/**
+ * Debian's JupyterHub, for the test of a class on a hub (test/hub.test.ts), installed when root on Debian; elsewhere
+ * nothing is done and that test says why it skips.
+ */
+export function ensureHub(): void {
+  if (!fs.existsSync("/usr/bin/jupyterhub") && isRootOnDebian()) aptInstall(["jupyterhub"]);
+}
+
 export function ensureChromium(): void {
   ensure(`Chromium (${chromiumPath})`, () => fs.existsSync(chromiumPath), browserPackages);
 }
@@ -123,11 +131,12 @@ export function jupyterSysPrefix(): string {
   return execFileSync(jupyterPython, ["-c", "import sys; print(sys.prefix)"], { encoding: "utf8" }).trim();
 }
 
-/** `npm run setup -- [--browser] [--numpy]`: what `npm start` and `npm test` run first. */
-export function setup(options: { browser?: boolean; numpy?: boolean } = {}): void {
+/** `npm run setup -- [--browser] [--numpy] [--hub]`: what `npm start` and `npm test` run first. */
+export function setup(options: { browser?: boolean; numpy?: boolean; hub?: boolean } = {}): void {
   ensureJupyter();
   if (options.numpy) ensureNumpy();
   if (options.browser) ensureChromium();
+  if (options.hub) ensureHub();
   const file = installKernel();
   console.log(`setup: kernel "${kernelDisplayName}" registered in ${path.relative(repoRoot, file)}`);
 }
@@ -142,7 +151,7 @@ if (require.main === module) {
       if (!prefix) throw new MissingTool("--prefix needs a folder, e.g. npm run kernel:install -- --prefix /opt/conda");
       console.log(`setup: kernel "${kernelDisplayName}" registered for all users in ${installKernel(path.resolve(prefix))}`);
     } else {
-      setup({ browser: args.includes("--browser"), numpy: args.includes("--numpy") });
+      setup({ browser: args.includes("--browser"), numpy: args.includes("--numpy"), hub: args.includes("--hub") });
     }
   } catch (err) {
     console.error(err instanceof MissingTool ? err.message : err);

@@ -1,4 +1,4 @@
-// The course's command line: npm run lessons | train | grade | bench (see --help of each).
+// The course's command line: npm run lessons | train | grade | release | bench (see --help of each).
 import * as fs from "fs";
 import * as path from "path";
 import { describeFlags, FlagSpec, parseFlags, UsageError } from "./flags";
@@ -97,6 +97,18 @@ const commands: Record<string, Command> = {
       const report = await gradeNotebook(notebook, { reportFile, timeoutSeconds: flags.timeout as number });
       console.log(formatReport(report));
       console.log(`report: ${path.relative(process.cwd(), reportFile)}`);
+      return 0;
+    },
+  },
+  release: {
+    usage: () => "npm run release -- DIR\n  Writes the students' release of the course into DIR (new or empty), read-only: the learner editions, the library,\n" +
+      "  the data and node_modules; no solutions, no lesson sources (hidden tests), no tests. See docs/TEACHING.md.",
+    flags: {},
+    async run(positional) {
+      if (positional.length !== 1) throw new UsageError("give the folder to write, e.g. npm run release -- /opt/rnn-lessons");
+      const { writeRelease, notReleased } = await import("../release");
+      const files = writeRelease(positional[0]);
+      console.log(`release: ${files} files in ${path.resolve(positional[0])}, read-only; left out: ${list(Object.keys(notReleased))}`);
       return 0;
     },
   },
