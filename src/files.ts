@@ -13,11 +13,16 @@ export function writeAtomically(file: string, data: string | Buffer): void {
  * Replaces the folder `dir` with one holding `files` (name → contents) and whatever else dir held, as one unit: the new
  * folder is written whole beside it (dir.new), then renamed into place, and the old one (renamed dir.old) is removed
  * only once the new one is there. A kill at any moment leaves the old folder or the new one, whole; settleFolder
- * finishes a swap cut short between its two renames.
+ * finishes a swap cut short between its two renames. Refuses a folder that holds other files but none of `files`.
  */
 export function writeFolderAtomically(dir: string, files: Record<string, string | Buffer>): void {
   dir = path.resolve(dir);
   settleFolder(dir);
+  const names = Object.keys(files);
+  if (fs.existsSync(dir) && fs.readdirSync(dir).length > 0 && !names.some((name) => fs.existsSync(path.join(dir, name)))) {
+    // Not a folder written this way (a learner's folder, the course itself): replacing it whole would move all it holds.
+    throw new Error(`${dir} holds other files and none of ${names.join(", ")}: it is not a folder this writes; give a new or empty folder.`);
+  }
   const fresh = `${dir}.new`;
   const old = `${dir}.old`;
   fs.rmSync(fresh, { recursive: true, force: true }); // a write cut short: its old folder is still in place

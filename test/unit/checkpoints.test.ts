@@ -10,6 +10,7 @@ import { test } from "node:test";
 import { repoRoot } from "../../src/course";
 import { initBackend, tf } from "../../src/tf/backend";
 import { loadCheckpointInto, saveCheckpoint } from "../../src/tf/checkpoint";
+import { saveModel } from "../../src/tf/models";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "rnn-checkpoints-"));
 const writer = path.join(repoRoot, "test", "checkpoint-writer.ts");
@@ -98,6 +99,26 @@ test("a checkpoint whose files come from two steps is refused with a sentence na
   await assert.rejects(loadCheckpointInto(old, model, optimizer), /the checkpoint in .*no-manifest mixes two steps: optimizer\.bin holds Adam's state after 6 steps, but state\.json says step 3; resume from a whole checkpoint\./);
   const whole = await loadCheckpointInto<{ step: number }>(at(6), model, optimizer);
   assert.equal(whole.step, 6);
+  // Killed between the two renames of a write: the old checkpoint moved aside, the new one whole beside it.
+  const cut = path.join(tmp, "mixed", "cut");
+  fs.cpSync(at(3), `${cut}.old`, { recursive: true });
+  fs.cpSync(at(6), `${cut}.new`, { recursive: true });
+  assert.equal((await loadCheckpointInto<{ step: number }>(cut, model, optimizer)).step, 6);
+  assert.deepEqual(fs.readdirSync(path.dirname(cut)).filter((f) => f.startsWith("cut")), ["cut"], "the swap finished");
+  model.dispose();
+  optimizer.dispose();
+});
+
+test("a model is never saved over a folder that is not a model folder: refused with a sentence, nothing moved", async () => {
+  await initBackend();
+  const mine = path.join(tmp, "learner");
+  fs.mkdirSync(mine);
+  fs.writeFileSync(path.join(mine, "notes.txt"), "my notes");
+  const { model, optimizer } = writerModel();
+  await assert.rejects(saveModel(model, mine), new RegExp(`${mine} holds other files and none of model\\.json, weights\\.bin: it is not a folder this writes; give a new or empty folder\\.`));
+  await assert.rejects(saveCheckpoint(mine, model, optimizer, { step: 0 }), /holds other files and none of model\.json/);
+  assert.deepEqual(fs.readdirSync(mine), ["notes.txt"]);
+  assert.ok(!fs.existsSync(`${mine}.new`));
   model.dispose();
   optimizer.dispose();
 });
