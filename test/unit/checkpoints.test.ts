@@ -39,7 +39,7 @@ function writeUntilKilled(dir: string): Promise<number> {
     setTimeout(() => child.kill("SIGKILL"), Math.random() * Number(saves[0][1]));
   });
   return new Promise((resolve, reject) => {
-    child.on("exit", (code, signal) => {
+    child.on("close", (code, signal) => { // after its output is read to the end
       if (signal !== "SIGKILL") return reject(new Error(`the writer ended with ${code ?? signal}: ${stderr}`));
       resolve(Math.max(...[...stdout.matchAll(/saved (\d+)/g)].map((m) => Number(m[1]))));
     });
