@@ -2,7 +2,7 @@
 // the previous checkpoint or the new one, whole (state.json's step = Adam's iteration count = the step the weights were
 // saved at), and a checkpoint that mixes files of two steps is refused on load with a sentence naming the folder.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -91,6 +91,13 @@ test("a checkpoint whose files come from two steps is refused with a sentence na
     fs.copyFileSync(path.join(at(3), file), path.join(mixed, file));
     await assert.rejects(loadCheckpointInto(mixed, model, optimizer), refusal);
   }
+  // As a learner meets it: npm run train -- shakespeare --resume on the mixed checkpoint stops with the sentence.
+  const runs = path.join(tmp, "runs");
+  const train = spawnSync("npm", ["run", "--silent", "train", "--", "shakespeare", "--resume", path.join(tmp, "mixed", "with-weights.bin"), "--max-steps", "1", "--units", "8", "--embedding", "4"], {
+    cwd: repoRoot, env: { ...process.env, RNN_LESSONS_RUNS: runs }, encoding: "utf8",
+  });
+  assert.equal(train.status, 1, train.stderr);
+  assert.match(train.stderr, mixes[0][1]);
   // Without its manifest (a checkpoint written before checkpoint.json existed), Adam's count still has to be state.json's step.
   const old = path.join(tmp, "mixed", "no-manifest");
   fs.cpSync(at(6), old, { recursive: true });
