@@ -5,7 +5,7 @@ import { pretrainedDir as coursePretrainedDir, processMemo } from "../course";
 import { parseHistory } from "../runs/history-csv";
 import type { HistoryRow } from "../runs/index";
 import type { tf } from "../tf/backend";
-import { loadModel } from "../tf/models";
+import { loadModelFolder } from "../tf/models";
 import { cellTypes } from "./model";
 import type { CellType } from "./model";
 
@@ -30,11 +30,12 @@ export function loadPretrained(dir = pretrainedDir): Promise<Pretrained> {
       const file = path.join(key, name);
       return fs.existsSync(file) ? fs.readFileSync(file, "utf8") : undefined;
     };
-    const json = (name: string) => JSON.parse(read(name) ?? "{}");
     const history = parseHistory(read("history.csv") ?? "", path.join(key, "history.csv")).rows;
-    const record = json("settings.json");
-    const settings = record.settings ?? record; // a run's settings.json nests the settings in its record
-    const loading = loadModel(key).then((model) => ({ model, settings, metrics: json("metrics.json"), history, dir: key }));
+    const metrics = JSON.parse(read("metrics.json") ?? "{}");
+    const loading = loadModelFolder(key, { vocab: false }).then(({ model, settings: record }) => {
+      const settings = (record.settings ?? record) as Record<string, unknown>; // a run's settings.json nests the settings in its record
+      return { model, settings, metrics, history, dir: key };
+    });
     loading.catch(() => cache.delete(key));
     cache.set(key, loading);
   }

@@ -12,6 +12,7 @@ import { buildClassifier, cellTypes, evaluate } from "./model";
 import type { CellType } from "./model";
 import { trainClassifier } from "./train";
 import type { LogRow } from "./train";
+import { writeFolderAtomically } from "../files";
 import { withDefaults } from "../options";
 
 /** The shipped model's settings. Run logs and the CLI's flags use these names (--lr-decay for lrDecay). */
@@ -115,9 +116,12 @@ export async function trainRecipe(changes: Partial<RecipeSettings> = {}, events:
   fs.writeFileSync(path.join(run.dir, "metrics.json"), JSON.stringify(metrics, null, 2) + "\n");
   run.finish({ testAccuracy: test.accuracy, bestEpoch: best.epoch });
   if (out !== undefined) {
-    fs.mkdirSync(out, { recursive: true });
-    for (const file of ["model.json", "weights.bin"]) fs.copyFileSync(path.join(checkpoint, file), path.join(out, file));
-    for (const file of ["settings.json", "history.csv", "metrics.json"]) fs.copyFileSync(path.join(run.dir, file), path.join(out, file));
+    // One unit: the model with the run's settings, history and metrics, never a mix of this run's and an earlier one's.
+    const copy = (dir: string, file: string) => [file, fs.readFileSync(path.join(dir, file))];
+    writeFolderAtomically(out, Object.fromEntries([
+      ...["model.json", "weights.bin"].map((file) => copy(checkpoint, file)),
+      ...["settings.json", "history.csv", "metrics.json"].map((file) => copy(run.dir, file)),
+    ]));
   }
   return { run, metrics };
 }

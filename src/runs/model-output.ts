@@ -4,7 +4,7 @@
 // Not exported by runs/index.ts: it loads TensorFlow.js, which reading run logs does not need.
 import * as fs from "fs";
 import * as path from "path";
-import { writeAtomically } from "../files";
+import { writeFolderAtomically } from "../files";
 import { displayPath } from "./paths";
 import type { tf } from "../tf/backend";
 import { saveModel } from "../tf/models";
@@ -19,7 +19,7 @@ export function stoppedSentence(runDir: string, batches: number, rows: number): 
 export interface ModelOutput {
   /** The run's model/ folder: the best checkpoint so far. */
   bestDir: string;
-  /** Writes a file (vocab.json, settings.json) beside the model in both folders. */
+  /** Files (vocab.json, settings.json) to write beside the model in both folders, with it. */
   writeFiles(files: Record<string, string>): void;
   /** Writes a file to `out` only (nothing when there is none). */
   writeOut(name: string, text: string): void;
@@ -29,34 +29,34 @@ export interface ModelOutput {
   finish(metrics: object): void;
 }
 
-/** Returns the output folders of a run in runDir, and `out` when given. */
+/**
+ * Returns the output folders of a run in runDir, and `out` when given. Each folder is written as one unit at every new
+ * best (the model with its files, and in `out` the history and metrics so far): it holds one model and the files that
+ * go with it, never the model of one step beside the vocabulary or metrics of another.
+ */
 export function modelOutput(runDir: string, out?: string): ModelOutput {
   const bestDir = path.join(runDir, "model");
-  const writeOut = (name: string, text: string) => void (out !== undefined && writeAtomically(path.join(out, name), text));
-  const copyHistory = () => {
-    const history = path.join(runDir, "history.csv");
-    if (out !== undefined && fs.existsSync(history)) writeOut("history.csv", fs.readFileSync(history, "utf8"));
-  };
+  const files: Record<string, string> = {};
   const json = (value: object) => JSON.stringify(value, null, 2) + "\n";
+  const progress = (metrics: object) => {
+    const history = path.join(runDir, "history.csv");
+    return { ...(fs.existsSync(history) ? { "history.csv": fs.readFileSync(history, "utf8") } : {}), "metrics.json": json(metrics) };
+  };
   return {
     bestDir,
-    writeFiles(files) {
-      for (const [name, text] of Object.entries(files)) {
-        writeAtomically(path.join(bestDir, name), text);
-        writeOut(name, text);
-      }
+    writeFiles(more) {
+      // Written with the first model: until then the folders hold no model these files would describe.
+      Object.assign(files, more);
     },
-    writeOut,
+    writeOut(name, text) {
+      if (out !== undefined) writeFolderAtomically(out, { [name]: text });
+    },
     async saveBest(model, metrics) {
-      await saveModel(model, bestDir);
-      if (out === undefined) return;
-      await saveModel(model, out);
-      copyHistory();
-      writeOut("metrics.json", json(metrics));
+      await saveModel(model, bestDir, files);
+      if (out !== undefined) await saveModel(model, out, { ...files, ...progress(metrics) });
     },
     finish(metrics) {
-      copyHistory();
-      writeOut("metrics.json", json(metrics));
+      if (out !== undefined) writeFolderAtomically(out, progress(metrics));
     },
   };
 }

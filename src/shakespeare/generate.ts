@@ -1,14 +1,13 @@
 // Writing like Shakespeare: warm a CharGenerator's state on a prompt, then sample one character at a time at a
 // temperature, stopping after a number of characters or of line breaks (14 lines: a sonnet). Also the shipped model
 // with its vocabulary, and the next character's most likely choices.
-import * as fs from "fs";
 import * as path from "path";
 import { pretrainedDir } from "../course";
 import { encode, vocabFrom } from "../data/text";
 import type { Vocab } from "../data/text";
 import type { tf } from "../tf/backend";
 import { CharGenerator, sampleIndex, softmax } from "../tf/generate";
-import { loadModel } from "../tf/models";
+import { loadModelFolder } from "../tf/models";
 
 /** A trained character model with what turns text into its input. */
 export interface CharModel {
@@ -20,16 +19,18 @@ export interface CharModel {
   dir: string;
 }
 
-/** Returns the model in `dir` (default datasets/pretrained/shakespeare-lstm) with its vocab.json and settings.json's lowercase. */
+/**
+ * Returns the model in `dir` (default datasets/pretrained/shakespeare-lstm) with its vocab.json and settings.json's
+ * lowercase, checked to match (loadModelFolder): a folder that does not is refused with a sentence naming the file.
+ */
 export async function loadCharModel(dir = pretrainedDir("shakespeare-lstm")): Promise<CharModel> {
-  const vocabFile = path.join(dir, "vocab.json");
-  if (!fs.existsSync(vocabFile)) throw new Error(`loadCharModel: ${vocabFile} is missing: train the model first (trainRecipe with out = ${dir}).`);
-  const ixToChar = JSON.parse(fs.readFileSync(vocabFile, "utf8")) as string[];
-  if (!Array.isArray(ixToChar) || ixToChar.some((c) => typeof c !== "string")) throw new Error(`loadCharModel: ${vocabFile} must be a JSON list of characters in index order.`);
-  const settingsFile = path.join(dir, "settings.json");
-  const settings = fs.existsSync(settingsFile) ? (JSON.parse(fs.readFileSync(settingsFile, "utf8")) as { lowercase?: boolean }) : {};
-  const model = await loadModel(dir);
-  return { model, vocab: vocabFrom(ixToChar), lowercase: settings.lowercase ?? false, dir };
+  const folder = await loadModelFolder(dir, { vocab: true });
+  const lowercase = folder.settings.lowercase;
+  if (typeof lowercase !== "boolean") {
+    folder.model.dispose();
+    throw new Error(`${path.join(dir, "settings.json")} does not say whether the model reads lowercased text: it needs "lowercase": true or false.`);
+  }
+  return { model: folder.model, vocab: vocabFrom(folder.vocab), lowercase, dir };
 }
 
 /**
@@ -79,7 +80,7 @@ export function generateOutput(gen: CharGenerator, vocab: Vocab, prompt: string,
 
 /** Returns the course's window model trained the course's way (datasets/pretrained/shakespeare-window: trainCourseRecipe). */
 export async function loadCourseModel(dir = pretrainedDir("shakespeare-window")): Promise<tf.LayersModel> {
-  return loadModel(dir);
+  return (await loadModelFolder(dir, { vocab: true })).model;
 }
 
 /** Options of sampleText. */

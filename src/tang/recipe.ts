@@ -20,7 +20,7 @@ import { modelOutput, stoppedSentence } from "../runs/model-output";
 import type { Run } from "../runs/index";
 import { displayPath } from "../runs/paths";
 import { initBackend, tf } from "../tf/backend";
-import { loadModel } from "../tf/models";
+import { loadModel, loadModelFolder } from "../tf/models";
 import { withDefaults } from "../options";
 import { buildPoemModel } from "./model";
 import { measurePoems } from "./quality";
@@ -234,17 +234,15 @@ export interface LoadedPoemModel {
   dir: string;
 }
 
-/** Returns the model in `dir` (default datasets/pretrained/tang-lstm) with its vocab.json and settings.json. */
+/** Returns the model in `dir` (default datasets/pretrained/tang-lstm) with its vocab.json and settings.json, checked to match (loadModelFolder). */
 export async function loadPoemModel(dir = pretrainedDir("tang-lstm")): Promise<LoadedPoemModel> {
-  const vocabFile = path.join(dir, "vocab.json");
-  if (!fs.existsSync(vocabFile)) throw new Error(`loadPoemModel: ${vocabFile} is missing: train a model first (npm run train -- tang --out ${displayPath(dir)}).`);
-  const vocab = poemVocabFrom(JSON.parse(fs.readFileSync(vocabFile, "utf8")) as string[]);
-  const settingsFile = path.join(dir, "settings.json");
-  const settings = fs.existsSync(settingsFile) ? (JSON.parse(fs.readFileSync(settingsFile, "utf8")) as Record<string, unknown>) : {};
-  const model = await loadModel(dir);
-  if ((model.outputs[0].shape[2] as number) !== vocab.vocabSize) {
-    model.dispose();
-    throw new Error(`loadPoemModel: the model in ${dir} predicts ${model.outputs[0].shape[2]} symbols, but vocab.json lists ${vocab.vocabSize}.`);
+  const folder = await loadModelFolder(dir, { vocab: true });
+  let vocab: PoemVocab;
+  try {
+    vocab = poemVocabFrom(folder.vocab);
+  } catch {
+    folder.model.dispose();
+    throw new Error(`${path.join(dir, "vocab.json")} is not a poem model's vocabulary: it must list "" (padding), the start, end and unknown symbols, then the characters.`);
   }
-  return { model, vocab, settings, dir };
+  return { model: folder.model, vocab, settings: folder.settings, dir };
 }
