@@ -1,6 +1,6 @@
 // The command line as a learner types it: help, clear errors for bad input, and a real (tiny) run.
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { execFile, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -18,6 +18,29 @@ function cli(...args: string[]) {
     encoding: "utf8",
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** cli() without waiting: refusals run side by side. */
+function cliAsync(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(path.join(repoRoot, "node_modules", ".bin", "tsx"), [path.join(repoRoot, "tools", "cli", "main.ts"), ...args],
+      { cwd: repoRoot, env: { ...process.env, RNN_LESSONS_RUNS: runsDir }, encoding: "utf8" },
+      (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === "number" ? error.code : null) : 0, stdout, stderr }));
+  });
+}
+
+/** Runs cli commands two at a time (the machine has 2 cores); resolves to their results in order. */
+async function clis(commands: string[][]) {
+  const results: Array<Awaited<ReturnType<typeof cliAsync>>> = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < commands.length) {
+      const i = next++;
+      results[i] = await cliAsync(...commands[i]);
+    }
+  };
+  await Promise.all([worker(), worker()]);
+  return results;
 }
 
 test("--help describes each command", () => {
@@ -174,6 +197,89 @@ test("train tang (tiny) and generate from it; the shipped model: acrostic, form,
   const badForm = cli("generate", "tang", "--form", "sonnet");
   assert.equal(badForm.code, 2);
   assert.match(badForm.stderr, /--form must be one of free, regular, 五言绝句/);
+});
+
+/** Every file of a folder (and its subfolders) with its bytes, to compare before and after a command. */
+function filesOf(dir: string): Record<string, string> {
+  return Object.fromEntries(fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile())
+    .map((e) => { const file = path.join(e.parentPath, e.name); return [path.relative(dir, file), fs.readFileSync(file).toString("base64")]; }));
+}
+
+/** The run folders of every lesson so far: a refused command must add none. */
+const allRunFolders = () => (fs.existsSync(runsDir) ? fs.readdirSync(runsDir, { recursive: true }).map(String).filter((f) => !f.includes(path.sep)) : [])
+  .flatMap((lesson) => (fs.statSync(path.join(runsDir, lesson)).isDirectory() ? fs.readdirSync(path.join(runsDir, lesson)).map((id) => `${lesson}/${id}`) : []));
+
+test("--out never writes into datasets/pretrained/, even with --force, and replaces a learner's model only with --force", async () => {
+  const text = path.join(runsDir, "out-verse.txt");
+  fs.writeFileSync(text, "shall i compare thee to a summer's day?\nthou art more lovely and more temperate:\n".repeat(10));
+  const tiny = ["--text", text, "--max-steps", "2", "--eval-every", "2", "--units", "8", "--embedding", "4", "--batch-size", "2", "--seq-length", "10"];
+  const shipped = path.join(repoRoot, "datasets", "pretrained", "shakespeare-lstm");
+  const shippedBefore = filesOf(shipped);
+  const runsBefore = allRunFolders();
+  const [absolute, dotted, window, tang, mnist, report] = await clis([
+    ["train", "shakespeare", ...tiny, "--out", shipped, "--force"],
+    ["train", "shakespeare", ...tiny, "--out", "datasets/pretrained/../pretrained/new-model"],
+    ["train", "shakespeare-window", "--text", text, "--epochs", "1", "--out", "datasets/pretrained/shakespeare-window", "--force"],
+    ["train", "tang", "--limit", "64", "--out", "datasets/pretrained/tang-lstm"],
+    ["train", "mnist", "--limit", "64", "--out", "datasets/pretrained/mnist-lstm", "--force"],
+    ["grade", "notebooks/00-welcome.ipynb", "--report", "datasets/pretrained/mnist-lstm/metrics.json"],
+  ]);
+  for (const refused of [absolute, dotted, window, tang, mnist]) {
+    assert.equal(refused.code, 2, refused.stdout);
+    assert.match(refused.stderr, /^npm run train: --out datasets\/pretrained\/\S+ is inside datasets\/pretrained, the course's shipped models, which no command writes into, even with --force: choose another folder, e\.g\. models\/\S+\.\n/);
+  }
+  assert.equal(report.code, 2);
+  assert.match(report.stderr, /^npm run grade: --report datasets\/pretrained\/mnist-lstm\/metrics\.json is inside datasets\/pretrained/);
+  assert.deepEqual(filesOf(shipped), shippedBefore, "the shipped model's files are byte-identical");
+  assert.equal(fs.existsSync(path.join(repoRoot, "datasets", "pretrained", "new-model")), false);
+  assert.deepEqual(allRunFolders(), runsBefore, "no run folder for a refused --out");
+
+  const mine = path.join(runsDir, "my-model");
+  const first = cli("train", "shakespeare", ...tiny, "--out", mine);
+  assert.equal(first.code, 0, first.stderr);
+  const kept = filesOf(mine);
+  const again = cli("train", "shakespeare", ...tiny, "--seed", "7", "--out", mine);
+  assert.equal(again.code, 2);
+  assert.equal(again.stderr.split("\n")[0], `npm run train: --out ${mine} already holds a model (model.json): choose another folder, or add --force to replace it.`);
+  assert.deepEqual(filesOf(mine), kept, "the learner's earlier model is kept");
+  const forced = cli("train", "shakespeare", ...tiny, "--seed", "7", "--out", mine, "--force");
+  assert.equal(forced.code, 0, forced.stderr);
+  assert.notEqual(filesOf(mine)["weights.bin"], kept["weights.bin"], "--force replaces it");
+});
+
+test("every setting of every recipe is checked before anything is written: one sentence names the flag and its range", async () => {
+  const runsBefore = allRunFolders();
+  const cases: Array<[string[], string]> = [
+    [["shakespeare", "--batch-size", "0"], "--batch-size must be a whole number ≥ 1, got 0."],
+    [["shakespeare", "--seq-length", "0"], "--seq-length must be a whole number ≥ 1, got 0."],
+    [["shakespeare", "--max-steps", "0"], "--max-steps must be a whole number ≥ 1, got 0."],
+    [["shakespeare", "--clip-norm", "0"], "--clip-norm must be a number > 0, got 0."],
+    [["shakespeare", "--lr", "0"], "--lr must be a number > 0, got 0."],
+    [["shakespeare-window", "--epochs", "0"], "--epochs must be a whole number ≥ 1, got 0."],
+    [["tang", "--epochs", "0"], "--epochs must be a whole number ≥ 1, got 0."],
+    [["tang", "--max-vocab", "1"], "--max-vocab must be a whole number ≥ 3, got 1."],
+    [["mnist", "--dropout", "1"], "--dropout must be a number ≥ 0 and < 1, got 1."],
+  ];
+  const results = await clis(cases.map(([args]) => ["train", ...args]));
+  for (const [i, [args, sentence]] of cases.entries()) {
+    const refused = results[i];
+    assert.equal(refused.code, 2, `${args.join(" ")}: ${refused.stderr}`);
+    assert.ok(refused.stderr.startsWith(`npm run train: ${sentence}`), `${args.join(" ")}: ${refused.stderr}`);
+  }
+  assert.deepEqual(allRunFolders(), runsBefore, "no run folder for a refused setting");
+  const help = cli("train", "tang", "--help");
+  assert.match(help.stdout, /--batch-size <integer>\s+poems per batch: a whole number ≥ 1 \(default 64\)/);
+});
+
+test("a notebook's trainRecipe refuses a bad setting with the same range, before a run folder exists", async () => {
+  const shakespeare = await import("../src/shakespeare/recipe");
+  const tang = await import("../src/tang/recipe");
+  const runsBefore = allRunFolders();
+  await assert.rejects(shakespeare.trainRecipe({ batchSize: 0 }), { message: "trainRecipe: batchSize must be a whole number ≥ 1, got 0." });
+  await assert.rejects(shakespeare.trainCourseRecipe({ epochs: 0 }), { message: "trainCourseRecipe: epochs must be a whole number ≥ 1, got 0." });
+  await assert.rejects(tang.trainRecipe({ lr: 0 }), { message: "trainRecipe: lr must be a number > 0, got 0." });
+  await assert.rejects(tang.trainRecipe({ limit: 64 }, {}, path.join(repoRoot, "datasets", "pretrained", "tang-lstm")), /^Error: trainRecipe: out \S+ is inside datasets\/pretrained/);
+  assert.deepEqual(allRunFolders(), runsBefore);
 });
 
 test("lessons --check passes when the committed notebooks match their sources", () => {

@@ -12,12 +12,14 @@ import { loadSonnets } from "./sonnets";
 import { changedSettings, flatSettings, loadRun, startRun } from "../runs/index";
 import { modelOutput, stoppedSentence } from "../runs/model-output";
 import type { Run } from "../runs/index";
+import { checkOutFolder } from "../runs/paths";
 import { initBackend, tf } from "../tf/backend";
 import { loadModel } from "../tf/models";
 import { buildCharModel, buildCourseModel } from "./model";
 import { trainCharModel, trainWindowModel, windowHeldOutLoss } from "./train";
 import type { LogRow, TrainResult } from "./train";
-import { withDefaults } from "../options";
+import { checkRanges, fraction, positive, wholeFrom, withDefaults } from "../options";
+import type { Ranges } from "../options";
 
 /** The shipped model's settings (chosen by measurement: see metrics.json). Run logs use these names. */
 export const recipeDefaults = {
@@ -50,6 +52,14 @@ export type RecipeSettings = typeof recipeDefaults & {
   resume?: string;
   /** A model folder (the shipped one, a run's model/) whose weights training starts from, with a fresh optimiser. */
   startFrom?: string;
+};
+
+/** The values each setting may take: trainRecipe and `npm run train -- shakespeare` refuse others before anything is written. */
+export const recipeRanges: Ranges<RecipeSettings> = {
+  lowercase: { boolean: true }, heldOutFraction: { above: 0, below: 1 }, embedding: wholeFrom(1), units: { list: true, ...wholeFrom(1) },
+  dropout: fraction, batchSize: wholeFrom(1), seqLength: wholeFrom(1), lr: positive, clipNorm: positive, weightDecay: { min: 0 },
+  evalEvery: wholeFrom(1), patience: wholeFrom(1), lrDecay: { above: 0, max: 1 }, maxDecays: wholeFrom(0), maxMinutes: positive,
+  seed: { whole: true }, maxSteps: wholeFrom(1),
 };
 
 /** What the recipe measured, as written to metrics.json. */
@@ -95,6 +105,8 @@ export interface RecipeEvents {
  */
 export async function trainRecipe(changes: Partial<RecipeSettings> = {}, events: RecipeEvents = {}, out?: string): Promise<{ run: Run; result: TrainResult; metrics: RecipeMetrics }> {
   const s: RecipeSettings = withDefaults(recipeDefaults, changes);
+  checkRanges("trainRecipe", s, recipeRanges); // bad settings stop here, before a run folder exists
+  checkOutFolder("trainRecipe", out);
   const backend = await initBackend();
   const started = Date.now();
   const { source, vocab, train, heldOut } = loadSonnets(s.text, { lowercase: s.lowercase, heldOutFraction: s.heldOutFraction, minLength: 2 * s.seqLength + 2 });
@@ -202,6 +214,12 @@ export const courseRecipeDefaults = {
   seed: 0,
 };
 
+/** The values each setting of the course's recipe may take (trainCourseRecipe and `npm run train -- shakespeare-window`). */
+export const courseRecipeRanges: Ranges<typeof courseRecipeDefaults> = {
+  heldOutFraction: { above: 0, below: 1 }, Tx: wholeFrom(1), stride: wholeFrom(1), units: wholeFrom(1), batchSize: wholeFrom(1), lr: positive,
+  clipNorm: positive, epochs: wholeFrom(1), patience: wholeFrom(1), maxMinutes: positive, seed: { whole: true },
+};
+
 /**
  * Trains the course's window model (LSTM(128) over 40 one-hot characters, stride 3) epoch by epoch, measuring the
  * held-out loss after each (every held-out character from the 40 before it), logged in runs/shakespeare/<run-id>/;
@@ -209,6 +227,8 @@ export const courseRecipeDefaults = {
  */
 export async function trainCourseRecipe(changes: Partial<typeof courseRecipeDefaults> = {}, events: { onEpoch?(row: Record<string, number>): void; shouldStop?(): boolean } = {}, out?: string): Promise<{ run: Run; rows: Record<string, number>[] }> {
   const s = withDefaults(courseRecipeDefaults, changes);
+  checkRanges("trainCourseRecipe", s, courseRecipeRanges);
+  checkOutFolder("trainCourseRecipe", out);
   const backend = await initBackend();
   const { vocab, train, heldOut } = loadSonnets(s.text, { heldOutFraction: s.heldOutFraction });
   const data = windows(train, s.Tx, s.stride);

@@ -18,19 +18,20 @@ import type { PoemVocab } from "../data/poems";
 import { changedSettings, flatSettings, loadRun, startRun } from "../runs/index";
 import { modelOutput, stoppedSentence } from "../runs/model-output";
 import type { Run } from "../runs/index";
-import { displayPath } from "../runs/paths";
+import { checkOutFolder, displayPath } from "../runs/paths";
 import { initBackend, tf } from "../tf/backend";
 import { loadModel } from "../tf/models";
-import { withDefaults } from "../options";
+import { checkRanges, positive, wholeFrom, withDefaults } from "../options";
+import type { Ranges } from "../options";
 import { buildPoemModel } from "./model";
-import { measurePoems } from "./quality";
+import { firstCharacters, measurePoems } from "./quality";
 import type { PoemFigures } from "./quality";
 import { trainPoemModel } from "./train";
 import type { LogRow, SoftmaxAt, TrainResult } from "./train";
 
 /** The shipped model's settings (chosen by measurement: see metrics.json). Run logs and CLI flags use these names. */
 export const recipeDefaults = {
-  /** A title:content file in datasets/, or an absolute path. */
+  /** A title:content file: a path, else a name in datasets/. */
   poems: "tang/poems.txt",
   /** Most frequent training characters in the vocabulary; the rest become the unknown symbol. */
   maxVocab: 3000,
@@ -71,6 +72,15 @@ export type RecipeSettings = typeof recipeDefaults & {
   measureCount?: number;
   /** A checkpoint folder (a run's checkpoint/) to resume from: weights, Adam's state and progress. */
   resume?: string;
+};
+
+/** The values each setting may take: trainRecipe and `npm run train -- tang` refuse others before anything is written. */
+export const recipeRanges: Ranges<RecipeSettings> = {
+  maxVocab: wholeFrom(3), embedding: wholeFrom(1), units: { list: true, ...wholeFrom(1) }, position: { boolean: true },
+  positionEmbedding: wholeFrom(1), batchSize: wholeFrom(1), lr: positive, clipNorm: positive, buckets: { boolean: true },
+  masked: { boolean: true }, softmaxAt: { oneOf: ["targets", "all"] }, evalEvery: wholeFrom(1), patience: wholeFrom(1),
+  lrDecay: { above: 0, max: 1 }, maxDecays: wholeFrom(0), sampleCount: wholeFrom(0), temperature: positive, maxMinutes: positive,
+  seed: { whole: true }, maxSteps: wholeFrom(1), epochs: wholeFrom(1), limit: wholeFrom(1), measureCount: wholeFrom(0),
 };
 
 /** What the recipe measured, as written to metrics.json. */
@@ -117,15 +127,25 @@ export interface RecipeEvents {
  */
 export async function trainRecipe(changes: Partial<RecipeSettings> = {}, events: RecipeEvents = {}, out?: string): Promise<{ run: Run; result: TrainResult; metrics: RecipeMetrics }> {
   const s: RecipeSettings = withDefaults(recipeDefaults, changes);
+  checkRanges("trainRecipe", s, recipeRanges); // bad settings stop here, before a run folder exists
+  checkOutFolder("trainRecipe", out);
   if (!s.masked && s.buckets) console.log("masked: false with buckets: true trains on batches without padding: the bug shows only with buckets: false.");
   const backend = await initBackend();
   const started = Date.now();
-  const file = path.isAbsolute(s.poems) ? s.poems : path.join(datasetsDir, s.poems);
+  // A path (from the working folder), else a name in datasets/: as lesson 4's text (loadSonnets).
+  const file = path.isAbsolute(s.poems) || fs.existsSync(s.poems) ? path.resolve(s.poems) : path.join(datasetsDir, s.poems);
   const set = processPoems(file, { maxVocab: s.maxVocab });
   const limit = s.limit ?? Infinity;
   const train = set.trainSequences.slice(0, limit);
   const heldOut = set.heldOutSequences.slice(0, Number.isFinite(limit) ? Math.max(1, Math.ceil(limit / 10)) : undefined);
   const vocab = set.vocab;
+  const measureCount = s.measureCount ?? 100;
+  // The final measurement starts poems with the most frequent characters: a small vocabulary must hold enough of them.
+  try {
+    firstCharacters(vocab, measureCount);
+  } catch (err) {
+    throw new Error(`trainRecipe: maxVocab ${s.maxVocab} is too small for measureCount ${measureCount}: ${(err as Error).message} Raise maxVocab or lower measureCount (0: no measurement).`);
+  }
   const run = startRun("tang", {
     ...flatSettings(s), vocabSize: vocab.vocabSize, trainPoems: train.length, heldOutPoems: heldOut.length, backend: backend.name,
   });
@@ -187,7 +207,6 @@ export async function trainRecipe(changes: Partial<RecipeSettings> = {}, events:
       },
       onLog: (row) => events.onLog?.(row, best === row),
     });
-    const measureCount = s.measureCount ?? 100;
     if (measureCount > 0 && fs.existsSync(path.join(bestDir, "model.json"))) {
       const bestModel = await loadModel(bestDir);
       try {
