@@ -282,6 +282,118 @@ test("a notebook's trainRecipe refuses a bad setting with the same range, before
   assert.deepEqual(allRunFolders(), runsBefore);
 });
 
+test("--resume: a failed one leaves no run folder, another batch size or sequence length is refused, and the resumed run reads as one run", () => {
+  const text = path.join(runsDir, "resume-verse.txt");
+  fs.writeFileSync(text, "shall i compare thee to a summer's day?\nthou art more lovely and more temperate:\n".repeat(10));
+  const tiny = ["--text", text, "--eval-every", "2", "--units", "8", "--embedding", "4", "--batch-size", "2", "--seq-length", "10"];
+  const before = new Set(listRuns("shakespeare").map((r) => r.id));
+  const first = cli("train", "shakespeare", ...tiny, "--max-steps", "4");
+  assert.equal(first.code, 0, first.stderr);
+  const earlier = listRuns("shakespeare").find((r) => !before.has(r.id))!;
+  const earlierMetrics = JSON.parse(fs.readFileSync(path.join(earlier.dir, "metrics.json"), "utf8"));
+  const checkpoint = path.join(earlier.dir, "checkpoint");
+  const runsBefore = allRunFolders();
+  const notACheckpoint = cli("train", "shakespeare", ...tiny, "--max-steps", "8", "--resume", runsDir);
+  assert.equal(notACheckpoint.code, 1);
+  assert.match(notACheckpoint.stderr, /^resume: .* is missing/m);
+  for (const [flag, value, was] of [["--batch-size", "3", "2"], ["--seq-length", "12", "10"]]) {
+    const refused = cli("train", "shakespeare", ...tiny, flag, value, "--max-steps", "8", "--resume", checkpoint);
+    assert.equal(refused.code, 2);
+    assert.equal(refused.stderr.split("\n")[0], `npm run train: ${flag} is ${value}, but the run --resume continues (${earlier.id}) was trained with ${was}: give ${flag} ${was} to resume it, or start a new run.`);
+  }
+  assert.deepEqual(allRunFolders(), runsBefore, "neither a failed nor a refused --resume leaves a run folder");
+  const resumed = cli("train", "shakespeare", ...tiny, "--max-steps", "8", "--resume", checkpoint);
+  assert.equal(resumed.code, 0, resumed.stderr);
+  const run = listRuns("shakespeare").find((r) => !runsBefore.includes(`shakespeare/${r.id}`))!;
+  const history = loadRun("shakespeare", run.id).history;
+  assert.deepEqual(history.map((r) => r.step), [2, 4, 6, 8], "the rows of the run it continues come first");
+  assert.deepEqual(history.slice(0, 2), loadRun("shakespeare", earlier.id).history);
+  const metrics = JSON.parse(fs.readFileSync(path.join(run.dir, "metrics.json"), "utf8"));
+  assert.equal(metrics.steps, 8);
+  assert.ok(metrics.trainSeconds >= earlierMetrics.trainSeconds && metrics.wallSeconds >= earlierMetrics.wallSeconds,
+    `${JSON.stringify(metrics)} counts the ${JSON.stringify(earlierMetrics)} of the run it continues`);
+  assert.ok(metrics.wallSeconds >= metrics.trainSeconds, "wall time covers the training time");
+});
+
+test("--poems, like --text, is read from the learner's folder when npm runs from there (else from datasets/)", () => {
+  const mine = fs.mkdtempSync(path.join(runsDir, "learner-"));
+  const lines = fs.readFileSync(path.join(repoRoot, "datasets", "tang", "poems.txt"), "utf8").split("\n").slice(0, 200);
+  fs.writeFileSync(path.join(mine, "mypoems.txt"), lines.join("\n") + "\n");
+  const result = spawnSync("npm", ["--prefix", repoRoot, "run", "-s", "train", "--", "tang", "--poems", "mypoems.txt", "--limit", "32", "--max-steps", "1",
+    "--eval-every", "1", "--units", "8", "--embedding", "4", "--sample-count", "0", "--measure-count", "0"], { cwd: mine, env: { ...process.env, RNN_LESSONS_RUNS: runsDir }, encoding: "utf8" });
+  assert.equal(result.status, 0, result.stderr);
+  const run = listRuns("tang").pop()!;
+  assert.equal(run.settings.poems, path.join(mine, "mypoems.txt"));
+  assert.equal(run.settings.trainPoems, 32);
+});
+
+test("generate writes text as it is sampled: a long --length shows its first characters long before the end", async () => {
+  const model = path.join(runsDir, "stream-model");
+  if (!fs.existsSync(path.join(model, "model.json"))) {
+    const text = path.join(runsDir, "stream-verse.txt");
+    fs.writeFileSync(text, "shall i compare thee to a summer's day?\nthou art more lovely and more temperate:\n".repeat(10));
+    const trained = cli("train", "shakespeare", "--text", text, "--max-steps", "2", "--eval-every", "2", "--units", "8", "--embedding", "4",
+      "--batch-size", "2", "--seq-length", "10", "--out", model);
+    assert.equal(trained.code, 0, trained.stderr);
+  }
+  const { spawn } = await import("node:child_process");
+  const child = spawn(path.join(repoRoot, "node_modules", ".bin", "tsx"), [path.join(repoRoot, "tools", "cli", "main.ts"), "generate", "shakespeare",
+    "--model", model, "--prompt", "shall i", "--length", "100000000"], { cwd: repoRoot, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  try {
+    const shown = await new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), 60_000);
+      child.stdout!.on("data", (chunk) => {
+        stdout += chunk;
+        if (/shall i[^]{50}/.test(stdout)) {
+          clearTimeout(timer);
+          resolve(true);
+        }
+      });
+      child.on("exit", () => resolve(false));
+    });
+    assert.ok(shown, `50 characters after the prompt while it still writes; got ${JSON.stringify(stdout.slice(-200))}`);
+  } finally {
+    try {
+      process.kill(-child.pid!, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  }
+});
+
+test("generate tang --help says to run npm run -s for --json, and that command's stdout is only JSON", () => {
+  const help = cli("generate", "tang", "--help");
+  assert.match(help.stdout, /--json\s+one JSON object per poem and line: text, lines, form \(run npm run -s generate -- tang --json: without -s, npm prints its banner on stdout too\)/);
+  if (!fs.existsSync(path.join(repoRoot, "datasets", "pretrained", "tang-lstm", "model.json"))) return;
+  const result = spawnSync("npm", ["run", "-s", "generate", "--", "tang", "--json", "--count", "2"], { cwd: repoRoot, encoding: "utf8" });
+  assert.equal(result.status, 0, result.stderr);
+  const lines = result.stdout.trim().split("\n");
+  assert.equal(lines.length, 2);
+  for (const line of lines) assert.equal(typeof JSON.parse(line).text, "string");
+});
+
+test("Ctrl-C on npm run train keeps the run and exits 130, so `npm run train && npm run generate` stops there", async () => {
+  const { spawn } = await import("node:child_process");
+  const text = path.join(runsDir, "ctrl-c-verse.txt");
+  fs.writeFileSync(text, "shall i compare thee to a summer's day?\nthou art more lovely and more temperate:\n".repeat(10));
+  const child = spawn("npm", ["run", "-s", "train", "--", "shakespeare", "--text", text, "--max-steps", "100000", "--eval-every", "2", "--units", "8",
+    "--embedding", "4", "--batch-size", "2", "--seq-length", "10"], { cwd: repoRoot, env: { ...process.env, RNN_LESSONS_RUNS: runsDir }, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  let sent = false;
+  child.stdout!.on("data", (chunk) => {
+    stdout += chunk;
+    if (!sent && /^step 2: /m.test(stdout)) {
+      sent = true;
+      process.kill(-child.pid!, "SIGINT");
+    }
+  });
+  const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+  assert.equal(code, 130, stdout);
+  assert.match(stdout, /^Stopped: training stopped after batch \d+; its \d+ logged rows are kept in /m);
+  assert.match(stdout, /^report: /m, "the run is finished and reported before the exit");
+});
+
 test("lessons --check passes when the committed notebooks match their sources", () => {
   const result = cli("lessons", "--check");
   assert.equal(result.code, 0, result.stderr);

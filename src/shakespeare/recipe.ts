@@ -9,7 +9,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { windows } from "../data/text";
 import { loadSonnets } from "./sonnets";
-import { changedSettings, flatSettings, loadRun, startRun } from "../runs/index";
+import { carryOver, changedSettings, continuedRun, flatSettings, loadRun, resumeProblem, startRun } from "../runs/index";
 import { modelOutput, stoppedSentence } from "../runs/model-output";
 import type { Run } from "../runs/index";
 import { checkOutFolder } from "../runs/paths";
@@ -53,6 +53,9 @@ export type RecipeSettings = typeof recipeDefaults & {
   /** A model folder (the shipped one, a run's model/) whose weights training starts from, with a fresh optimiser. */
   startFrom?: string;
 };
+
+/** The settings a resumed run keeps from the run it continues (its batches). */
+export const resumeKeeps = ["batchSize", "seqLength"];
 
 /** The values each setting may take: trainRecipe and `npm run train -- shakespeare` refuse others before anything is written. */
 export const recipeRanges: Ranges<RecipeSettings> = {
@@ -107,15 +110,15 @@ export async function trainRecipe(changes: Partial<RecipeSettings> = {}, events:
   const s: RecipeSettings = withDefaults(recipeDefaults, changes);
   checkRanges("trainRecipe", s, recipeRanges); // bad settings stop here, before a run folder exists
   checkOutFolder("trainRecipe", out);
+  // A resumed run goes on with the batches of the run it continues, and reads as one run with it (src/runs/resume.ts).
+  const continued = s.resume === undefined ? undefined : continuedRun(s.resume);
+  const resumeRefused = resumeProblem(continued, s, resumeKeeps, (name) => name);
+  if (resumeRefused !== undefined) throw new Error(`trainRecipe: ${resumeRefused}`);
   const backend = await initBackend();
   const started = Date.now();
   const { source, vocab, train, heldOut } = loadSonnets(s.text, { lowercase: s.lowercase, heldOutFraction: s.heldOutFraction, minLength: 2 * s.seqLength + 2 });
   const file = source.file;
   const units = s.units.join(",");
-  const run = startRun("shakespeare", {
-    ...flatSettings(s),
-    vocabSize: vocab.vocabSize, trainChars: train.length, heldOutChars: heldOut.length, backend: backend.name,
-  });
   const model = buildCharModel({ vocabSize: vocab.vocabSize, embedding: s.embedding, units: s.units, dropout: s.dropout, seed: s.seed });
   if (s.startFrom !== undefined) {
     const start = await loadModel(s.startFrom);
@@ -126,6 +129,12 @@ export async function trainRecipe(changes: Partial<RecipeSettings> = {}, events:
     if (!same) model.dispose();
     if (!same) throw new Error(`trainRecipe: startFrom ${s.startFrom} holds a model of other sizes than these settings (units ${units}, embedding ${s.embedding}, ${vocab.vocabSize} characters).`);
   }
+  const run = startRun("shakespeare", {
+    ...flatSettings(s),
+    vocabSize: vocab.vocabSize, trainChars: train.length, heldOutChars: heldOut.length, backend: backend.name,
+  });
+  const carry = carryOver(continued, run);
+  const wallBefore = continued?.wallSeconds ?? 0;
   const output = modelOutput(run.dir, out);
   const inputSettings = {
     text: path.basename(file),
@@ -149,7 +158,7 @@ export async function trainRecipe(changes: Partial<RecipeSettings> = {}, events:
     bestWallSeconds: bestWall,
     steps: result.steps,
     trainSeconds: Number(result.trainSeconds.toFixed(1)),
-    wallSeconds: Number(((Date.now() - started) / 1000).toFixed(1)),
+    wallSeconds: Number((wallBefore + (Date.now() - started) / 1000).toFixed(1)),
     charsPerSecond: Math.round(result.charsPerSecond),
     ended: result.ended,
     finished,
@@ -168,15 +177,23 @@ export async function trainRecipe(changes: Partial<RecipeSettings> = {}, events:
     result = await trainCharModel(model, train, heldOut, {
       batchSize: s.batchSize, seqLength: s.seqLength, lr: s.lr, clipNorm: s.clipNorm, weightDecay: s.weightDecay, evalEvery: s.evalEvery,
       patience: s.patience, lrDecay: s.lrDecay, maxDecays: s.maxDecays, maxSteps: s.maxSteps, maxSeconds: s.maxMinutes * 60, seed: s.seed,
-      checkpoint: path.join(run.dir, "checkpoint"), resume: s.resume, run, onBatch: events.onBatch, shouldStop: events.shouldStop,
+      checkpoint: path.join(run.dir, "checkpoint"), resume: s.resume, run, shouldStop: events.shouldStop,
+      onBatch: (step, loss) => {
+        carry(step - 1); // the checkpoint's step: the rows of the run it continues come first
+        events.onBatch?.(step, loss);
+      },
       onBest: async (row) => {
         best = row;
-        bestWall = Number(((Date.now() - started) / 1000).toFixed(1));
+        bestWall = Number((wallBefore + (Date.now() - started) / 1000).toFixed(1));
         const partial = { steps: row.step, trainSeconds: row.seconds, rows: [], charsPerSecond: row.charsPerSecond, ended: "running" as TrainResult["ended"] };
         await output.saveBest(model, metricsNow(partial, false));
       },
       onLog: (row) => events.onLog?.(row, best === row),
     });
+    carry(result.state.step);
+  } catch (err) {
+    run.discardIfEmpty(); // e.g. a checkpoint that does not load: no empty run folder is left
+    throw err;
   } finally {
     model.dispose();
   }

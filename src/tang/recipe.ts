@@ -15,7 +15,7 @@ import * as path from "path";
 import { datasetsDir, pretrainedDir } from "../course";
 import { poemVocabFrom, processPoems } from "../data/poems";
 import type { PoemVocab } from "../data/poems";
-import { changedSettings, flatSettings, loadRun, startRun } from "../runs/index";
+import { carryOver, changedSettings, continuedRun, flatSettings, loadRun, resumeProblem, startRun } from "../runs/index";
 import { modelOutput, stoppedSentence } from "../runs/model-output";
 import type { Run } from "../runs/index";
 import { checkOutFolder, displayPath } from "../runs/paths";
@@ -74,6 +74,9 @@ export type RecipeSettings = typeof recipeDefaults & {
   resume?: string;
 };
 
+/** The settings a resumed run keeps from the run it continues (its epochs' batches). */
+export const resumeKeeps = ["batchSize"];
+
 /** The values each setting may take: trainRecipe and `npm run train -- tang` refuse others before anything is written. */
 export const recipeRanges: Ranges<RecipeSettings> = {
   maxVocab: wholeFrom(3), embedding: wholeFrom(1), units: { list: true, ...wholeFrom(1) }, position: { boolean: true },
@@ -129,6 +132,10 @@ export async function trainRecipe(changes: Partial<RecipeSettings> = {}, events:
   const s: RecipeSettings = withDefaults(recipeDefaults, changes);
   checkRanges("trainRecipe", s, recipeRanges); // bad settings stop here, before a run folder exists
   checkOutFolder("trainRecipe", out);
+  // A resumed run goes on with the batches of the run it continues, and reads as one run with it (src/runs/resume.ts).
+  const continued = s.resume === undefined ? undefined : continuedRun(s.resume);
+  const resumeRefused = resumeProblem(continued, s, resumeKeeps, (name) => name);
+  if (resumeRefused !== undefined) throw new Error(`trainRecipe: ${resumeRefused}`);
   if (!s.masked && s.buckets) console.log("masked: false with buckets: true trains on batches without padding: the bug shows only with buckets: false.");
   const backend = await initBackend();
   const started = Date.now();
@@ -149,6 +156,8 @@ export async function trainRecipe(changes: Partial<RecipeSettings> = {}, events:
   const run = startRun("tang", {
     ...flatSettings(s), vocabSize: vocab.vocabSize, trainPoems: train.length, heldOutPoems: heldOut.length, backend: backend.name,
   });
+  const carry = carryOver(continued, run);
+  const wallBefore = continued?.wallSeconds ?? 0;
   const model = buildPoemModel({ vocabSize: vocab.vocabSize, embedding: s.embedding, units: s.units, position: s.position, positionEmbedding: s.positionEmbedding, seed: s.seed });
   const output = modelOutput(run.dir, out);
   const bestDir = output.bestDir;
@@ -178,7 +187,7 @@ export async function trainRecipe(changes: Partial<RecipeSettings> = {}, events:
     steps: r.steps,
     epochs: r.epochs,
     trainSeconds: Number(r.trainSeconds.toFixed(1)),
-    wallSeconds: Number(((Date.now() - started) / 1000).toFixed(1)),
+    wallSeconds: Number((wallBefore + (Date.now() - started) / 1000).toFixed(1)),
     poemsPerSecond: Number(r.poemsPerSecond.toFixed(1)),
     ended: r.ended,
     finished,
@@ -199,14 +208,19 @@ export async function trainRecipe(changes: Partial<RecipeSettings> = {}, events:
       batchSize: s.batchSize, lr: s.lr, clipNorm: s.clipNorm, buckets: s.buckets, masked: s.masked, softmaxAt: s.softmaxAt, evalEvery: s.evalEvery,
       patience: s.patience, lrDecay: s.lrDecay, maxDecays: s.maxDecays, sampleCount: s.sampleCount, sampleTemperature: s.temperature,
       maxSteps: s.maxSteps, epochs: s.epochs, maxSeconds: s.maxMinutes * 60, seed: s.seed,
-      checkpoint: path.join(run.dir, "checkpoint"), resume: s.resume, run, onBatch: events.onBatch, shouldStop: events.shouldStop,
+      checkpoint: path.join(run.dir, "checkpoint"), resume: s.resume, run, shouldStop: events.shouldStop,
+      onBatch: (step, loss) => {
+        carry(step - 1); // the checkpoint's step: the rows of the run it continues come first
+        events.onBatch?.(step, loss);
+      },
       onBest: async (row) => {
         best = row;
-        bestWall = Number(((Date.now() - started) / 1000).toFixed(1));
+        bestWall = Number((wallBefore + (Date.now() - started) / 1000).toFixed(1));
         await output.saveBest(model, metricsNow({ steps: row.step, epochs: row.epoch, trainSeconds: row.seconds, poemsPerSecond: row.poemsPerSecond, ended: "running" }, false));
       },
       onLog: (row) => events.onLog?.(row, best === row),
     });
+    carry(result.state.step);
     if (measureCount > 0 && fs.existsSync(path.join(bestDir, "model.json"))) {
       const bestModel = await loadModel(bestDir);
       try {
@@ -215,6 +229,9 @@ export async function trainRecipe(changes: Partial<RecipeSettings> = {}, events:
         bestModel.dispose();
       }
     }
+  } catch (err) {
+    run.discardIfEmpty(); // e.g. a checkpoint that does not load: no empty run folder is left
+    throw err;
   } finally {
     model.dispose();
   }

@@ -7,7 +7,7 @@ import { modelDefaults } from "../../src/charlm/model";
 import { trainLogged } from "../../src/charlm/train";
 import { lineChart, sharedBundlePath, writeHtmlReport } from "../../src/plot/index";
 import { RandomState } from "../../src/np/random";
-import { loadRun, runsRoot, startRun } from "../../src/runs/index";
+import { continuedRun, loadRun, resumeProblem, runsRoot, startRun } from "../../src/runs/index";
 import { displayPath, outFolderProblem } from "../../src/runs/paths";
 import { describeRange, rangeProblem } from "../../src/options";
 import type { Range } from "../../src/options";
@@ -51,10 +51,19 @@ const outFlags = (what: string): Record<string, FlagSpec> => ({
   force: { type: "boolean", help: "let --out replace a model already in that folder" },
 });
 
-/** Refuses the first setting out of its recipe's range, before anything is written: "--batch-size must be a whole number ≥ 1, got 0." */
-function checkFlags(settings: object, ranges: object): void {
-  const problem = rangeProblem(settings, ranges, (name) => `--${kebabCase(name)}`);
+/**
+ * Refuses the first setting out of its recipe's range, before anything is written ("--batch-size must be a whole
+ * number ≥ 1, got 0."), and a --resume with another value of a setting the resumed run keeps (`resumeKeeps`).
+ * Resolves --resume in the learner's folder.
+ */
+function checkFlags(settings: Record<string, unknown>, ranges: object, resumeKeeps: string[] = []): void {
+  const flagName = (name: string) => `--${kebabCase(name)}`;
+  const problem = rangeProblem(settings, ranges, flagName);
   if (problem !== undefined) throw new UsageError(problem);
+  if (settings.resume === undefined) return;
+  settings.resume = path.resolve(userDir(), settings.resume as string);
+  const refused = resumeProblem(continuedRun(settings.resume as string), settings, resumeKeeps, flagName);
+  if (refused !== undefined) throw new UsageError(refused);
 }
 
 /** "256,256" as [256, 256]; anything else as given, for the range check to refuse it by its own words. */
@@ -295,10 +304,10 @@ export const trainers: Record<string, Trainer> = {
       });
     },
     async run(flags) {
-      const { recipeRanges, trainRecipe } = require("../../src/shakespeare/recipe") as typeof import("../../src/shakespeare/recipe");
+      const { recipeRanges, resumeKeeps, trainRecipe } = require("../../src/shakespeare/recipe") as typeof import("../../src/shakespeare/recipe");
       const { out: _out, force: _force, units, text, ...rest } = camelCaseKeys(flags);
       const changes: Record<string, unknown> = { ...rest, units: sizesOf(units), text: inputFile(text as string) };
-      checkFlags(changes, recipeRanges);
+      checkFlags(changes, recipeRanges, resumeKeeps);
       const out = outFolder(flags);
       const terminal = terminalTraining("shakespeare");
       const { run, metrics } = await trainRecipe(changes as Parameters<typeof trainRecipe>[0], {
@@ -391,10 +400,10 @@ export const trainers: Record<string, Trainer> = {
       }, outFlags("copy the best model, vocab.json, settings.json, history.csv and metrics.json here"));
     },
     async run(flags) {
-      const { recipeRanges, trainRecipe } = require("../../src/tang/recipe") as typeof import("../../src/tang/recipe");
+      const { recipeRanges, resumeKeeps, trainRecipe } = require("../../src/tang/recipe") as typeof import("../../src/tang/recipe");
       const { out: _out, force: _force, units, poems, ...rest } = camelCaseKeys(flags);
       const changes: Record<string, unknown> = { ...rest, units: sizesOf(units), poems: inputFile(poems as string) };
-      checkFlags(changes, recipeRanges);
+      checkFlags(changes, recipeRanges, resumeKeeps);
       const out = outFolder(flags);
       const terminal = terminalTraining("tang");
       const { run, metrics } = await trainRecipe(changes as Parameters<typeof trainRecipe>[0], {
