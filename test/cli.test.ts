@@ -14,7 +14,8 @@ process.env.RNN_LESSONS_RUNS = runsDir; // where the CLI writes and listRuns bel
 function cli(...args: string[]) {
   const result = spawnSync(path.join(repoRoot, "node_modules", ".bin", "tsx"), [path.join(repoRoot, "tools", "cli", "main.ts"), ...args], {
     cwd: repoRoot,
-    env: { ...process.env, RNN_LESSONS_RUNS: runsDir },
+    // As `npm run` started in the course folder: INIT_CWD is the folder a learner's paths are read from.
+    env: { ...process.env, RNN_LESSONS_RUNS: runsDir, INIT_CWD: repoRoot },
     encoding: "utf8",
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
@@ -24,7 +25,7 @@ function cli(...args: string[]) {
 function cliAsync(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile(path.join(repoRoot, "node_modules", ".bin", "tsx"), [path.join(repoRoot, "tools", "cli", "main.ts"), ...args],
-      { cwd: repoRoot, env: { ...process.env, RNN_LESSONS_RUNS: runsDir }, encoding: "utf8" },
+      { cwd: repoRoot, env: { ...process.env, RNN_LESSONS_RUNS: runsDir, INIT_CWD: repoRoot }, encoding: "utf8" },
       (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === "number" ? error.code : null) : 0, stdout, stderr }));
   });
 }
@@ -49,7 +50,7 @@ test("--help describes each command", () => {
   assert.match(train.stdout, /npm run train -- LESSON \[flags\]\n  Lessons: \n    welcome: /);
   const welcome = cli("train", "welcome", "--help");
   assert.equal(welcome.code, 0);
-  assert.match(welcome.stdout, /--lr <number>\s+learning rate \(default 5\)/);
+  assert.match(welcome.stdout, /--lr <number>\s+learning rate: a number > 0 \(default 5\)/);
   assert.match(cli("grade", "--help").stdout, /--report <string>/);
   assert.match(cli("bench", "--help").stdout, /npm run bench -- NAME/);
 });
@@ -92,10 +93,11 @@ test("train welcome logs a run, prints samples and writes an HTML report beside 
 test("train welcome: bad settings leave no run folder, a diverging run stops with a sentence, --log-every thins the log", () => {
   const count = () => listRuns("welcome").length;
   const before = count();
-  for (const args of [["--lr", "-1"], ["--steps", "0"]]) {
+  for (const [args, sentence] of [[["--lr", "-1"], "--lr must be a number > 0, got -1."], [["--steps", "0"], "--steps must be a whole number ≥ 1, got 0."],
+    [["--log-every", "0"], "--log-every must be a whole number ≥ 1, got 0."]] as const) {
     const bad = cli("train", "welcome", ...args);
-    assert.equal(bad.code, 1);
-    assert.match(bad.stderr.trim(), /^trainBigram: (lr must be a positive number, got -1|steps must be a positive integer, got 0)$/);
+    assert.equal(bad.code, 2);
+    assert.equal(bad.stderr.split("\n")[0], `npm run train: ${sentence}`);
   }
   assert.equal(count(), before, "no run folder for settings refused up front");
   const diverged = cli("train", "welcome", "--lr", "1e6", "--steps", "50");
@@ -119,9 +121,12 @@ test("train dinosaur-names runs lesson 3's model() with the course's printed log
   assert.deepEqual(run.settings, { model: "rnn", data: "dinos.txt", units: 10, lr: 0.01, update: "sgd", steps: 301 });
   assert.deepEqual(loadRun("dinosaur-names", run.id).history.map((r) => r.step), [0, 100, 200, 300]);
   const before = listRuns("dinosaur-names").length;
-  const bad = cli("train", "dinosaur-names", "--units", "0");
-  assert.equal(bad.code, 1);
-  assert.equal(bad.stderr.trim(), "model: nA must be a positive integer, got 0");
+  for (const [args, sentence] of [[["--units", "0"], "--units must be a whole number ≥ 1, got 0."], [["--log-every", "0"], "--log-every must be a whole number ≥ 1, got 0."],
+    [["--update", "adam"], "--update must be one of sgd, adagrad, got \"adam\"."]] as const) {
+    const bad = cli("train", "dinosaur-names", ...args);
+    assert.equal(bad.code, 2);
+    assert.equal(bad.stderr.split("\n")[0], `npm run train: ${sentence}`);
+  }
   assert.equal(listRuns("dinosaur-names").length, before, "no run folder for refused settings");
 });
 
@@ -214,24 +219,28 @@ test("--out never writes into datasets/pretrained/, even with --force, and repla
   fs.writeFileSync(text, "shall i compare thee to a summer's day?\nthou art more lovely and more temperate:\n".repeat(10));
   const tiny = ["--text", text, "--max-steps", "2", "--eval-every", "2", "--units", "8", "--embedding", "4", "--batch-size", "2", "--seq-length", "10"];
   const shipped = path.join(repoRoot, "datasets", "pretrained", "shakespeare-lstm");
-  const shippedBefore = filesOf(shipped);
+  const shippedTang = path.join(repoRoot, "datasets", "pretrained", "tang-lstm");
+  const [shippedBefore, tangBefore] = [filesOf(shipped), filesOf(shippedTang)];
   const runsBefore = allRunFolders();
   const [absolute, dotted, window, tang, mnist, report] = await clis([
     ["train", "shakespeare", ...tiny, "--out", shipped, "--force"],
     ["train", "shakespeare", ...tiny, "--out", "datasets/pretrained/../pretrained/new-model"],
     ["train", "shakespeare-window", "--text", text, "--epochs", "1", "--out", "datasets/pretrained/shakespeare-window", "--force"],
-    ["train", "tang", "--limit", "64", "--out", "datasets/pretrained/tang-lstm"],
-    ["train", "mnist", "--limit", "64", "--out", "datasets/pretrained/mnist-lstm", "--force"],
+    // Tiny settings: before the fix, these trained (and wrote there).
+    ["train", "tang", "--limit", "32", "--max-steps", "1", "--eval-every", "1", "--units", "8", "--embedding", "4", "--sample-count", "0", "--measure-count", "0",
+      "--out", "datasets/pretrained/tang-lstm"],
+    ["train", "mnist", "--limit", "64", "--validation", "32", "--max-batches", "1", "--units", "8", "--out", "datasets/pretrained/mnist-lstm", "--force"],
     ["grade", "notebooks/00-welcome.ipynb", "--report", "datasets/pretrained/mnist-lstm/metrics.json"],
   ]);
+  assert.deepEqual(filesOf(shipped), shippedBefore, "the shipped model's files are byte-identical");
+  assert.deepEqual(filesOf(shippedTang), tangBefore, "the shipped model's files are byte-identical");
+  assert.equal(fs.existsSync(path.join(repoRoot, "datasets", "pretrained", "new-model")), false);
   for (const refused of [absolute, dotted, window, tang, mnist]) {
     assert.equal(refused.code, 2, refused.stdout);
     assert.match(refused.stderr, /^npm run train: --out datasets\/pretrained\/\S+ is inside datasets\/pretrained, the course's shipped models, which no command writes into, even with --force: choose another folder, e\.g\. models\/\S+\.\n/);
   }
   assert.equal(report.code, 2);
   assert.match(report.stderr, /^npm run grade: --report datasets\/pretrained\/mnist-lstm\/metrics\.json is inside datasets\/pretrained/);
-  assert.deepEqual(filesOf(shipped), shippedBefore, "the shipped model's files are byte-identical");
-  assert.equal(fs.existsSync(path.join(repoRoot, "datasets", "pretrained", "new-model")), false);
   assert.deepEqual(allRunFolders(), runsBefore, "no run folder for a refused --out");
 
   const mine = path.join(runsDir, "my-model");
@@ -249,16 +258,21 @@ test("--out never writes into datasets/pretrained/, even with --force, and repla
 
 test("every setting of every recipe is checked before anything is written: one sentence names the flag and its range", async () => {
   const runsBefore = allRunFolders();
+  // Tiny settings, then the bad one (the last value of a flag counts): before the fix, these started runs.
+  const text = path.join(runsDir, "settings-verse.txt");
+  fs.writeFileSync(text, "shall i compare thee to a summer's day?\nthou art more lovely and more temperate:\n".repeat(10));
+  const shakespeare = ["shakespeare", "--text", text, "--max-steps", "1", "--eval-every", "1", "--units", "8", "--embedding", "4", "--batch-size", "2", "--seq-length", "10"];
+  const tang = ["tang", "--limit", "32", "--max-steps", "1", "--eval-every", "1", "--units", "8", "--embedding", "4", "--sample-count", "0", "--measure-count", "0"];
   const cases: Array<[string[], string]> = [
-    [["shakespeare", "--batch-size", "0"], "--batch-size must be a whole number ≥ 1, got 0."],
-    [["shakespeare", "--seq-length", "0"], "--seq-length must be a whole number ≥ 1, got 0."],
-    [["shakespeare", "--max-steps", "0"], "--max-steps must be a whole number ≥ 1, got 0."],
-    [["shakespeare", "--clip-norm", "0"], "--clip-norm must be a number > 0, got 0."],
-    [["shakespeare", "--lr", "0"], "--lr must be a number > 0, got 0."],
-    [["shakespeare-window", "--epochs", "0"], "--epochs must be a whole number ≥ 1, got 0."],
-    [["tang", "--epochs", "0"], "--epochs must be a whole number ≥ 1, got 0."],
-    [["tang", "--max-vocab", "1"], "--max-vocab must be a whole number ≥ 3, got 1."],
-    [["mnist", "--dropout", "1"], "--dropout must be a number ≥ 0 and < 1, got 1."],
+    [[...shakespeare, "--batch-size", "0"], "--batch-size must be a whole number ≥ 1, got 0."],
+    [[...shakespeare, "--seq-length", "0"], "--seq-length must be a whole number ≥ 1, got 0."],
+    [[...shakespeare, "--max-steps", "0"], "--max-steps must be a whole number ≥ 1, got 0."],
+    [[...shakespeare, "--clip-norm", "0"], "--clip-norm must be a number > 0, got 0."],
+    [[...shakespeare, "--lr", "0"], "--lr must be a number > 0, got 0."],
+    [["shakespeare-window", "--text", text, "--units", "8", "--epochs", "0"], "--epochs must be a whole number ≥ 1, got 0."],
+    [[...tang, "--epochs", "0"], "--epochs must be a whole number ≥ 1, got 0."],
+    [[...tang, "--max-vocab", "1"], "--max-vocab must be a whole number ≥ 3, got 1."],
+    [["mnist", "--limit", "64", "--validation", "32", "--max-batches", "1", "--units", "8", "--dropout", "1"], "--dropout must be a number ≥ 0 and < 1, got 1."],
   ];
   const results = await clis(cases.map(([args]) => ["train", ...args]));
   for (const [i, [args, sentence]] of cases.entries()) {

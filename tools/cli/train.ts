@@ -9,7 +9,7 @@ import { lineChart, sharedBundlePath, writeHtmlReport } from "../../src/plot/ind
 import { RandomState } from "../../src/np/random";
 import { continuedRun, loadRun, resumeProblem, runsRoot, startRun } from "../../src/runs/index";
 import { displayPath, outFolderProblem } from "../../src/runs/paths";
-import { describeRange, rangeProblem } from "../../src/options";
+import { positive, rangeProblem, wholeFrom } from "../../src/options";
 import type { Range } from "../../src/options";
 import { onInterrupt } from "../../src/interrupt";
 import { bigramCounts, bigramDefaults, checkBigramOptions, sampleBigramName, trainBigram } from "../../src/welcome/index";
@@ -115,10 +115,8 @@ function recipeFlags(recipeDefaults: object, ranges: Record<string, Range | unde
   const defaults = recipeDefaults as Record<string, number | string | boolean | number[] | undefined>;
   // A list (LSTM sizes) is a flag of comma-separated numbers: --units 256,256.
   const flagDefault = (v: number | string | boolean | number[] | undefined) => (Array.isArray(v) ? v.join(",") : v);
-  // The help says what values a flag takes (numbers only: a boolean or a word list says so in its own text).
-  const withRange = (name: string, text: string) => (ranges[name] && !ranges[name]!.boolean && !ranges[name]!.oneOf ? `${text}: ${describeRange(ranges[name]!)}` : text);
   return {
-    ...Object.fromEntries(Object.entries(help).map(([name, [type, text]]) => [kebabCase(name), { type, default: flagDefault(defaults[name]), help: withRange(name, text) }])),
+    ...Object.fromEntries(Object.entries(help).map(([name, [type, text]]) => [kebabCase(name), { type, default: flagDefault(defaults[name]), help: text, range: ranges[name] }])),
     ...extra,
   };
 }
@@ -155,18 +153,16 @@ export const trainers: Record<string, Trainer> = {
   welcome: {
     describe: "the welcome lesson's bigram model of dinosaur names (seconds)",
     flags: {
-      lr: { type: "number", default: bigramDefaults.lr, help: "learning rate" },
-      steps: { type: "integer", default: bigramDefaults.steps, help: "gradient-descent steps" },
+      lr: { type: "number", default: bigramDefaults.lr, help: "learning rate", range: positive },
+      steps: { type: "integer", default: bigramDefaults.steps, help: "gradient-descent steps", range: wholeFrom(1) },
       data: namesFileFlag,
-      "log-every": { type: "integer", default: 1, help: "steps between logged rows (the last step is always logged)" },
+      "log-every": { type: "integer", default: 1, help: "steps between logged rows (the last step is always logged)", range: wholeFrom(1) },
     },
     async run(flags) {
       const lr = flags.lr as number;
       const steps = flags.steps as number;
       const logEvery = flags["log-every"] as number;
-      // Bad settings stop here, before a run folder exists.
-      checkBigramOptions({ lr, steps });
-      if (!(logEvery >= 1)) throw new UsageError(`--log-every must be 1 or more, got ${logEvery}`);
+      checkBigramOptions({ lr, steps }); // the flags' ranges are checked already; a notebook's call is checked here
       const data = loadNames(path.resolve(repoRoot, flags.data as string));
       const run = startRun("welcome", { model: "bigram", lr, steps, data: flags.data as string });
       const progress = startProgress("welcome", steps);
@@ -200,16 +196,15 @@ export const trainers: Record<string, Trainer> = {
   "dinosaur-names": {
     describe: "lesson 3: the character-level RNN from scratch on dinosaur names, the course's model() (about 5 s on 2 cores)",
     flags: {
-      lr: { type: "number", default: modelDefaults.learningRate, help: "learning rate (the course's learningRate)" },
-      units: { type: "integer", default: modelDefaults.nA, help: "hidden size (the course's nA)" },
-      steps: { type: "integer", default: modelDefaults.numIterations, help: "iterations, one name each (the course's numIterations)" },
-      update: { type: "string", default: modelDefaults.update, help: "sgd (the course) or adagrad (min-char-rnn, try --lr 0.1)" },
+      lr: { type: "number", default: modelDefaults.learningRate, help: "learning rate (the course's learningRate)", range: positive },
+      units: { type: "integer", default: modelDefaults.nA, help: "hidden size (the course's nA)", range: wholeFrom(1) },
+      steps: { type: "integer", default: modelDefaults.numIterations, help: "iterations, one name each (the course's numIterations)", range: wholeFrom(1) },
+      update: { type: "string", default: modelDefaults.update, help: "sgd (the course) or adagrad (min-char-rnn, try --lr 0.1)", range: { oneOf: ["sgd", "adagrad"] } },
       data: namesFileFlag,
-      "log-every": { type: "integer", default: 100, help: "iterations between logged rows of the smoothed loss" },
+      "log-every": { type: "integer", default: 100, help: "iterations between logged rows of the smoothed loss", range: wholeFrom(1) },
     },
     async run(flags) {
-      const update = flags.update as string;
-      if (update !== "sgd" && update !== "adagrad") throw new UsageError(`--update must be sgd or adagrad, got "${update}"`);
+      const update = flags.update as "sgd" | "adagrad";
       const data = loadNames(path.resolve(repoRoot, flags.data as string));
       // model() checks the other settings before trainLogged starts a run.
       const result = trainLogged(data, {
@@ -283,7 +278,7 @@ export const trainers: Record<string, Trainer> = {
         text: ["string", "the text to learn: a file in datasets/ or a path (UTF-8, any language)"],
         heldOutFraction: ["number", "the last part of the text kept apart to measure the held-out loss"],
         embedding: ["integer", "size of each character's embedding"],
-        units: ["string", "LSTM sizes, bottom first, comma-separated"],
+        units: ["string", "LSTM sizes, bottom first"],
         dropout: ["number", "dropout between the layers while training"],
         batchSize: ["integer", "windows per batch"],
         seqLength: ["integer", "characters per window (every one a target)"],
@@ -297,7 +292,7 @@ export const trainers: Record<string, Trainer> = {
         maxMinutes: ["number", "wall-time budget in minutes"],
         seed: ["integer", "seeds the initial weights and the windows"],
         maxSteps: ["integer", "stop after this many batches in all"],
-        resume: ["string", "a run's checkpoint folder to resume from (weights, optimizer state, progress)"],
+        resume: ["string", "a run's checkpoint folder (runs/LESSON/ID/checkpoint) to go on from as one run: its rows start this run's history.csv; keep its --batch-size and --seq-length"],
       }, {
         lowercase: { type: "boolean", default: true, help: "lowercase the text first, as the course does (--lowercase=false keeps case)" },
         ...outFlags("copy the best model, vocab.json, settings.json, history.csv and metrics.json here"),
@@ -375,7 +370,7 @@ export const trainers: Record<string, Trainer> = {
         poems: ["string", "the poems to learn: a file of title:content lines in datasets/ or a path"],
         maxVocab: ["integer", "most frequent characters in the vocabulary (the rest become the unknown symbol)"],
         embedding: ["integer", "size of each character's embedding"],
-        units: ["string", "LSTM sizes, bottom first, comma-separated"],
+        units: ["string", "LSTM sizes, bottom first"],
         position: ["boolean", "read the position in the poem (column, line, width) beside each character (--position=false: the course's model)"],
         positionEmbedding: ["integer", "size of each position feature's embedding"],
         batchSize: ["integer", "poems per batch"],
@@ -396,7 +391,7 @@ export const trainers: Record<string, Trainer> = {
         epochs: ["integer", "stop after this many passes over the training poems"],
         limit: ["integer", "train on the first N training poems only (quick tries)"],
         measureCount: ["integer", "poems of each kind measured on the best model at the end (0: none)"],
-        resume: ["string", "a run's checkpoint folder to resume from (weights, optimizer state, progress)"],
+        resume: ["string", "a run's checkpoint folder (runs/LESSON/ID/checkpoint) to go on from as one run: its rows start this run's history.csv; keep its --batch-size"],
       }, outFlags("copy the best model, vocab.json, settings.json, history.csv and metrics.json here"));
     },
     async run(flags) {
