@@ -1,6 +1,7 @@
 // The command line as a learner types it: help, clear errors for bad input, and a real (tiny) run.
 import assert from "node:assert/strict";
 import { execFile, spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -204,10 +205,10 @@ test("train tang (tiny) and generate from it; the shipped model: acrostic, form,
   assert.match(badForm.stderr, /--form must be one of free, regular, 五言绝句/);
 });
 
-/** Every file of a folder (and its subfolders) with its bytes, to compare before and after a command. */
+/** Every file of a folder (and its subfolders) with the SHA-256 of its bytes, to compare before and after a command. */
 function filesOf(dir: string): Record<string, string> {
   return Object.fromEntries(fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile())
-    .map((e) => { const file = path.join(e.parentPath, e.name); return [path.relative(dir, file), fs.readFileSync(file).toString("base64")]; }));
+    .map((e) => { const file = path.join(e.parentPath, e.name); return [path.relative(dir, file), createHash("sha256").update(fs.readFileSync(file)).digest("hex")]; }));
 }
 
 /** The run folders of every lesson so far: a refused command must add none. */
@@ -289,10 +290,15 @@ test("a notebook's trainRecipe refuses a bad setting with the same range, before
   const shakespeare = await import("../src/shakespeare/recipe");
   const tang = await import("../src/tang/recipe");
   const runsBefore = allRunFolders();
-  await assert.rejects(shakespeare.trainRecipe({ batchSize: 0 }), { message: "trainRecipe: batchSize must be a whole number ≥ 1, got 0." });
-  await assert.rejects(shakespeare.trainCourseRecipe({ epochs: 0 }), { message: "trainCourseRecipe: epochs must be a whole number ≥ 1, got 0." });
-  await assert.rejects(tang.trainRecipe({ lr: 0 }), { message: "trainRecipe: lr must be a number > 0, got 0." });
-  await assert.rejects(tang.trainRecipe({ limit: 64 }, {}, path.join(repoRoot, "datasets", "pretrained", "tang-lstm")), /^Error: trainRecipe: out \S+ is inside datasets\/pretrained/);
+  // Tiny settings besides the bad one: before the fix, these trained.
+  const text = path.join(runsDir, "notebook-verse.txt");
+  fs.writeFileSync(text, "shall i compare thee to a summer's day?\nthou art more lovely and more temperate:\n".repeat(10));
+  const tiny = { text, maxSteps: 1, evalEvery: 1, units: [8], embedding: 4, batchSize: 2, seqLength: 10 };
+  const tinyTang = { limit: 32, maxSteps: 1, evalEvery: 1, units: [8], embedding: 4, sampleCount: 0, measureCount: 0 };
+  await assert.rejects(shakespeare.trainRecipe({ ...tiny, batchSize: 0 }), { message: "trainRecipe: batchSize must be a whole number ≥ 1, got 0." });
+  await assert.rejects(shakespeare.trainCourseRecipe({ text, units: 8, epochs: 0 }), { message: "trainCourseRecipe: epochs must be a whole number ≥ 1, got 0." });
+  await assert.rejects(tang.trainRecipe({ ...tinyTang, lr: 0 }), { message: "trainRecipe: lr must be a number > 0, got 0." });
+  await assert.rejects(tang.trainRecipe(tinyTang, {}, path.join(repoRoot, "datasets", "pretrained", "tang-lstm")), /^Error: trainRecipe: out \S+ is inside datasets\/pretrained/);
   assert.deepEqual(allRunFolders(), runsBefore);
 });
 
