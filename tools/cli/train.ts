@@ -12,7 +12,7 @@ import { displayPath, outFolderProblem } from "../../src/runs/paths";
 import { positive, rangeProblem, wholeFrom } from "../../src/options";
 import type { Range } from "../../src/options";
 import { onInterrupt } from "../../src/interrupt";
-import { bigramCounts, bigramDefaults, checkBigramOptions, sampleBigramName, trainBigram } from "../../src/welcome/index";
+import { bigramCounts, bigramDefaults, sampleBigramName, trainBigram } from "../../src/welcome/index";
 import { FlagSpec, Flags, UsageError } from "./flags";
 import { startProgress } from "./progress";
 import { repoRoot } from "../../src/course";
@@ -110,7 +110,7 @@ class Diverged extends Error {
   }
 }
 
-/** Flags named after a recipe's settings (lrDecay → --lr-decay), with the recipe's defaults. */
+/** Flags named after a recipe's settings (lrDecay → --lr-decay), with the recipe's defaults and ranges. */
 function recipeFlags(recipeDefaults: object, ranges: Record<string, Range | undefined>, help: Record<string, [FlagSpec["type"], string]>, extra: Record<string, FlagSpec>): Record<string, FlagSpec> {
   const defaults = recipeDefaults as Record<string, number | string | boolean | number[] | undefined>;
   // A list (LSTM sizes) is a flag of comma-separated numbers: --units 256,256.
@@ -162,7 +162,6 @@ export const trainers: Record<string, Trainer> = {
       const lr = flags.lr as number;
       const steps = flags.steps as number;
       const logEvery = flags["log-every"] as number;
-      checkBigramOptions({ lr, steps }); // the flags' ranges are checked already; a notebook's call is checked here
       const data = loadNames(path.resolve(repoRoot, flags.data as string));
       const run = startRun("welcome", { model: "bigram", lr, steps, data: flags.data as string });
       const progress = startProgress("welcome", steps);
