@@ -90,12 +90,15 @@ function npmTrain(lesson: string, args: string[], signal: { to: "group" | "npm";
     child.on("close", (code) => resolve({ code, stdout, stderr, pid: child.pid! })));
 }
 
-for (const [label, signal] of [["Ctrl-C (SIGINT to the process group)", { to: "group", name: "SIGINT" }], ["kill (SIGTERM to npm)", { to: "npm", name: "SIGTERM" }]] as const) {
-  test(`${label} on npm run train -- mnist: the trainer finishes its batch, saves the checkpoint, writes metrics.json that says it stopped`, async () => {
+// The exit code is 128 + the signal's number, as a shell reports a program that signal ended (130 for SIGINT, 143 for
+// SIGTERM): the run is kept all the same, but `npm run train && npm run generate` must not go on, and a process manager
+// that sent SIGTERM sees its own signal.
+for (const [label, signal, exitCode] of [["Ctrl-C (SIGINT to the process group)", { to: "group", name: "SIGINT" }, 130], ["kill (SIGTERM to npm)", { to: "npm", name: "SIGTERM" }, 143]] as const) {
+  test(`${label} on npm run train -- mnist: the trainer finishes its batch, saves the checkpoint, writes metrics.json that says it stopped, exits ${exitCode}`, async () => {
     const before = new Set(listRuns("mnist").map((r) => r.id));
     const result = await npmTrain("mnist", ["--limit", "3000", "--validation", "500", "--units", "16", "--batch-size", "32", "--epochs", "20", "--log-every", "10"],
       { ...signal, afterOutput: /parameters; .* run / });
-    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.code, exitCode, result.stderr);
     assert.match(result.stdout, /(Interrupted|Stopped): training stopped after batch \d+; its \d+ logged rows are kept/);
     const run = listRuns("mnist").find((r) => !before.has(r.id))!;
     assert.equal(run.status, "finished");
@@ -135,11 +138,11 @@ test("■ during lesson 4's training from the notebook: one sentence says what w
   assert.ok(fs.existsSync(path.join(run.dir, "checkpoint", "optimizer.bin")), "the checkpoint to resume from");
 });
 
-test("Ctrl-C on npm run train -- tang: one sentence says what was kept; the log, a loadable best model and a checkpoint to resume from are on disk", async () => {
+test("Ctrl-C on npm run train -- tang: one sentence says what was kept; the log, a loadable best model and a checkpoint to resume from are on disk; exit 130", async () => {
   const before = new Set(listRuns("tang").map((r) => r.id));
   const result = await npmTrain("tang", ["--limit", "640", "--units", "16", "--embedding", "8", "--max-steps", "2000", "--eval-every", "5", "--sample-count", "2", "--measure-count", "0"],
     { to: "group", name: "SIGINT", afterOutput: /^step 5 /m });
-  assert.equal(result.code, 0, result.stderr);
+  assert.equal(result.code, 130, result.stderr);
   assert.match(result.stdout, /^Stopped: training stopped after batch \d+; its \d+ logged rows are kept in \S+history\.csv/m);
   const run = listRuns("tang").find((r) => !before.has(r.id))!;
   assert.ok(loadRun("tang", run.id).history.length >= 1);

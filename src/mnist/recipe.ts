@@ -6,6 +6,7 @@ import * as path from "path";
 import { loadMnist, splitValidation, subset } from "../data/mnist";
 import { startRun } from "../runs/index";
 import type { Run } from "../runs/index";
+import { checkOutFolder } from "../runs/paths";
 import { initBackend, tf } from "../tf/backend";
 import { loadModel, saveModel } from "../tf/models";
 import { buildClassifier, cellTypes, evaluate } from "./model";
@@ -13,7 +14,9 @@ import type { CellType } from "./model";
 import { trainClassifier } from "./train";
 import type { LogRow } from "./train";
 import { writeFolderAtomically } from "../files";
-import { withDefaults } from "../options";
+import { checkRanges, fraction, positive, wholeFrom, withDefaults } from "../options";
+import type { Ranges } from "../options";
+import { throwIfInterrupted } from "../interrupt";
 
 /** The shipped model's settings. Run logs and the CLI's flags use these names (--lr-decay for lrDecay). */
 export const recipeDefaults = {
@@ -36,6 +39,13 @@ export type RecipeSettings = typeof recipeDefaults & {
   limit?: number;
   /** Stop after this many batches in all. */
   maxBatches?: number;
+};
+
+/** The values each setting may take: trainRecipe and `npm run train -- mnist` refuse others before anything is written. */
+export const recipeRanges: Ranges<RecipeSettings> = {
+  cell: { oneOf: cellTypes }, units: wholeFrom(1), epochs: wholeFrom(1), batchSize: wholeFrom(1), lr: positive,
+  lrDecay: { above: 0, max: 1 }, clipNorm: positive, shift: wholeFrom(0), dropout: fraction, validation: wholeFrom(1),
+  logEvery: wholeFrom(1), seed: { whole: true }, limit: wholeFrom(1), maxBatches: wholeFrom(1),
 };
 
 /** What the recipe measured, as written to metrics.json. */
@@ -74,8 +84,10 @@ export interface RecipeEvents {
  * Returns the run and its metrics.
  */
 export async function trainRecipe(changes: Partial<RecipeSettings> = {}, events: RecipeEvents = {}, out?: string): Promise<{ run: Run; metrics: RecipeMetrics }> {
+  throwIfInterrupted(); // one ■ ended this cell: build nothing (the run would start no batch)
   const s: RecipeSettings = withDefaults(recipeDefaults, changes);
-  checkRecipe(s); // bad settings stop here, before a run folder exists
+  checkRanges("trainRecipe", s, recipeRanges); // bad settings stop here, before a run folder exists
+  checkOutFolder("trainRecipe", out);
   const backend = await initBackend();
   const started = Date.now();
   const { train: trainAll, validation } = splitValidation(loadMnist("train"), s.validation);
@@ -124,20 +136,4 @@ export async function trainRecipe(changes: Partial<RecipeSettings> = {}, events:
     ]));
   }
   return { run, metrics };
-}
-
-/** Throws a sentence naming the first setting out of its range. */
-function checkRecipe(s: RecipeSettings): void {
-  if (!cellTypes.includes(s.cell)) throw new Error(`trainRecipe: cell must be one of ${cellTypes.join(", ")}, got "${s.cell}".`);
-  const positive: Array<keyof RecipeSettings> = ["units", "epochs", "batchSize", "lr", "lrDecay", "clipNorm", "logEvery", "validation"];
-  for (const name of positive) {
-    const v = s[name] as number;
-    if (!(v > 0)) throw new Error(`trainRecipe: ${name} must be a positive number, got ${v}.`);
-  }
-  if (!(s.shift >= 0)) throw new Error(`trainRecipe: shift must be 0 or more, got ${s.shift}.`);
-  if (!(s.dropout >= 0 && s.dropout < 1)) throw new Error(`trainRecipe: dropout must be in [0, 1), got ${s.dropout}.`);
-  for (const name of ["limit", "maxBatches"] as const) {
-    const v = s[name];
-    if (v !== undefined && !(Number.isInteger(v) && v > 0)) throw new Error(`trainRecipe: ${name} must be a whole number ≥ 1, got ${v}.`);
-  }
 }

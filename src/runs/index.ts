@@ -8,6 +8,8 @@ export type { RunStatus } from "./run-record";
 export { startRun, Run, timestampId } from "./start-run";
 export type { StartRunOptions } from "./start-run";
 export { listRuns, loadRun, unreadableRuns } from "./list-runs";
+export { carryOver, continuedRun, resumeProblem } from "./resume";
+export type { ContinuedRun } from "./resume";
 export type { RunInfo, LoadedRun } from "./list-runs";
 export { differingSettings, runLabel, runLabels } from "./run-labels";
 export { plotRuns, plotRunsFigure, runsFigure } from "./plot-runs";

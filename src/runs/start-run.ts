@@ -115,6 +115,16 @@ export class Run {
     this.fixedColumns = columns;
   }
 
+  /**
+   * Removes the run's folder when it has logged no row, and returns whether it did: a run that failed before its first
+   * row (a checkpoint that does not load, a model of other sizes) leaves no empty folder for listRuns and plots to show.
+   */
+  discardIfEmpty(): boolean {
+    if (this.fixedColumns.length > 0 || fs.existsSync(this.historyFile)) return false;
+    fs.rmSync(this.dir, { recursive: true, force: true });
+    return true;
+  }
+
   /** Marks the run finished (finishedAt, status "finished") and keeps an optional summary such as the final loss. */
   finish(summary?: Record<string, SettingValue>): void {
     if (this.record.status === "finished") {

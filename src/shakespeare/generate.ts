@@ -97,6 +97,8 @@ export interface SampleTextOptions {
   random?: () => number;
   /** Lowercase the prompt first (default false; loadCharModel's `lowercase` says what the model needs). */
   lowercase?: boolean;
+  /** Called with each character as it is sampled: a terminal prints the text as it is written. */
+  onChar?: (c: string) => void;
 }
 
 /**
@@ -121,6 +123,7 @@ export function sampleText(gen: CharGenerator, vocab: Vocab, prompt: string, opt
     current = gen.sampleAfter(current, { temperature, random });
     const c = vocab.ixToChar[current];
     out += c;
+    opts.onChar?.(c);
     if (c !== "\n") lineHasText = lineHasText || c.trim() !== "";
     else {
       if (lineHasText || !opts.textLinesOnly) breaks++;

@@ -9,15 +9,18 @@ import * as fs from "fs";
 import * as path from "path";
 import { windows } from "../data/text";
 import { loadSonnets } from "./sonnets";
-import { changedSettings, flatSettings, loadRun, startRun } from "../runs/index";
+import { carryOver, changedSettings, continuedRun, flatSettings, loadRun, resumeProblem, startRun } from "../runs/index";
 import { modelOutput, stoppedSentence } from "../runs/model-output";
 import type { Run } from "../runs/index";
+import { checkOutFolder } from "../runs/paths";
 import { initBackend, tf } from "../tf/backend";
 import { loadModel } from "../tf/models";
 import { buildCharModel, buildCourseModel } from "./model";
 import { trainCharModel, trainWindowModel, windowHeldOutLoss } from "./train";
 import type { LogRow, TrainResult } from "./train";
-import { withDefaults } from "../options";
+import { checkRanges, fraction, positive, wholeFrom, withDefaults } from "../options";
+import type { Ranges } from "../options";
+import { throwIfInterrupted } from "../interrupt";
 
 /** The shipped model's settings (chosen by measurement: see metrics.json). Run logs use these names. */
 export const recipeDefaults = {
@@ -50,6 +53,17 @@ export type RecipeSettings = typeof recipeDefaults & {
   resume?: string;
   /** A model folder (the shipped one, a run's model/) whose weights training starts from, with a fresh optimiser. */
   startFrom?: string;
+};
+
+/** The settings a resumed run keeps from the run it continues (its batches). */
+export const resumeKeeps = ["batchSize", "seqLength"];
+
+/** The values each setting may take: trainRecipe and `npm run train -- shakespeare` refuse others before anything is written. */
+export const recipeRanges: Ranges<RecipeSettings> = {
+  lowercase: { boolean: true }, heldOutFraction: { above: 0, below: 1 }, embedding: wholeFrom(1), units: { list: true, ...wholeFrom(1) },
+  dropout: fraction, batchSize: wholeFrom(1), seqLength: wholeFrom(1), lr: positive, clipNorm: positive, weightDecay: { min: 0 },
+  evalEvery: wholeFrom(1), patience: wholeFrom(1), lrDecay: { above: 0, max: 1 }, maxDecays: wholeFrom(0), maxMinutes: positive,
+  seed: { whole: true }, maxSteps: wholeFrom(1),
 };
 
 /** What the recipe measured, as written to metrics.json. */
@@ -94,16 +108,19 @@ export interface RecipeEvents {
  * Returns the run, the training result and the metrics.
  */
 export async function trainRecipe(changes: Partial<RecipeSettings> = {}, events: RecipeEvents = {}, out?: string): Promise<{ run: Run; result: TrainResult; metrics: RecipeMetrics }> {
+  throwIfInterrupted(); // one ■ ended this cell: build nothing (the run would start no batch)
   const s: RecipeSettings = withDefaults(recipeDefaults, changes);
+  checkRanges("trainRecipe", s, recipeRanges); // bad settings stop here, before a run folder exists
+  checkOutFolder("trainRecipe", out);
+  // A resumed run goes on with the batches of the run it continues, and reads as one run with it (src/runs/resume.ts).
+  const continued = s.resume === undefined ? undefined : continuedRun(s.resume);
+  const resumeRefused = resumeProblem(continued, s, resumeKeeps, (name) => name);
+  if (resumeRefused !== undefined) throw new Error(`trainRecipe: ${resumeRefused}`);
   const backend = await initBackend();
   const started = Date.now();
   const { source, vocab, train, heldOut } = loadSonnets(s.text, { lowercase: s.lowercase, heldOutFraction: s.heldOutFraction, minLength: 2 * s.seqLength + 2 });
   const file = source.file;
   const units = s.units.join(",");
-  const run = startRun("shakespeare", {
-    ...flatSettings(s),
-    vocabSize: vocab.vocabSize, trainChars: train.length, heldOutChars: heldOut.length, backend: backend.name,
-  });
   const model = buildCharModel({ vocabSize: vocab.vocabSize, embedding: s.embedding, units: s.units, dropout: s.dropout, seed: s.seed });
   if (s.startFrom !== undefined) {
     const start = await loadModel(s.startFrom);
@@ -114,6 +131,12 @@ export async function trainRecipe(changes: Partial<RecipeSettings> = {}, events:
     if (!same) model.dispose();
     if (!same) throw new Error(`trainRecipe: startFrom ${s.startFrom} holds a model of other sizes than these settings (units ${units}, embedding ${s.embedding}, ${vocab.vocabSize} characters).`);
   }
+  const run = startRun("shakespeare", {
+    ...flatSettings(s),
+    vocabSize: vocab.vocabSize, trainChars: train.length, heldOutChars: heldOut.length, backend: backend.name,
+  });
+  const carry = carryOver(continued, run);
+  const wallBefore = continued?.wallSeconds ?? 0;
   const output = modelOutput(run.dir, out);
   const inputSettings = {
     text: path.basename(file),
@@ -137,7 +160,7 @@ export async function trainRecipe(changes: Partial<RecipeSettings> = {}, events:
     bestWallSeconds: bestWall,
     steps: result.steps,
     trainSeconds: Number(result.trainSeconds.toFixed(1)),
-    wallSeconds: Number(((Date.now() - started) / 1000).toFixed(1)),
+    wallSeconds: Number((wallBefore + (Date.now() - started) / 1000).toFixed(1)),
     charsPerSecond: Math.round(result.charsPerSecond),
     ended: result.ended,
     finished,
@@ -156,15 +179,23 @@ export async function trainRecipe(changes: Partial<RecipeSettings> = {}, events:
     result = await trainCharModel(model, train, heldOut, {
       batchSize: s.batchSize, seqLength: s.seqLength, lr: s.lr, clipNorm: s.clipNorm, weightDecay: s.weightDecay, evalEvery: s.evalEvery,
       patience: s.patience, lrDecay: s.lrDecay, maxDecays: s.maxDecays, maxSteps: s.maxSteps, maxSeconds: s.maxMinutes * 60, seed: s.seed,
-      checkpoint: path.join(run.dir, "checkpoint"), resume: s.resume, run, onBatch: events.onBatch, shouldStop: events.shouldStop,
+      checkpoint: path.join(run.dir, "checkpoint"), resume: s.resume, run, shouldStop: events.shouldStop,
+      onBatch: (step, loss) => {
+        carry(step - 1); // the checkpoint's step: the rows of the run it continues come first
+        events.onBatch?.(step, loss);
+      },
       onBest: async (row) => {
         best = row;
-        bestWall = Number(((Date.now() - started) / 1000).toFixed(1));
+        bestWall = Number((wallBefore + (Date.now() - started) / 1000).toFixed(1));
         const partial = { steps: row.step, trainSeconds: row.seconds, rows: [], charsPerSecond: row.charsPerSecond, ended: "running" as TrainResult["ended"] };
         await output.saveBest(model, metricsNow(partial, false));
       },
       onLog: (row) => events.onLog?.(row, best === row),
     });
+    carry(result.state.step);
+  } catch (err) {
+    run.discardIfEmpty(); // e.g. a checkpoint that does not load: no empty run folder is left
+    throw err;
   } finally {
     model.dispose();
   }
@@ -202,6 +233,12 @@ export const courseRecipeDefaults = {
   seed: 0,
 };
 
+/** The values each setting of the course's recipe may take (trainCourseRecipe and `npm run train -- shakespeare-window`). */
+export const courseRecipeRanges: Ranges<typeof courseRecipeDefaults> = {
+  heldOutFraction: { above: 0, below: 1 }, Tx: wholeFrom(1), stride: wholeFrom(1), units: wholeFrom(1), batchSize: wholeFrom(1), lr: positive,
+  clipNorm: positive, epochs: wholeFrom(1), patience: wholeFrom(1), maxMinutes: positive, seed: { whole: true },
+};
+
 /**
  * Trains the course's window model (LSTM(128) over 40 one-hot characters, stride 3) epoch by epoch, measuring the
  * held-out loss after each (every held-out character from the 40 before it), logged in runs/shakespeare/<run-id>/;
@@ -209,6 +246,8 @@ export const courseRecipeDefaults = {
  */
 export async function trainCourseRecipe(changes: Partial<typeof courseRecipeDefaults> = {}, events: { onEpoch?(row: Record<string, number>): void; shouldStop?(): boolean } = {}, out?: string): Promise<{ run: Run; rows: Record<string, number>[] }> {
   const s = withDefaults(courseRecipeDefaults, changes);
+  checkRanges("trainCourseRecipe", s, courseRecipeRanges);
+  checkOutFolder("trainCourseRecipe", out);
   const backend = await initBackend();
   const { vocab, train, heldOut } = loadSonnets(s.text, { heldOutFraction: s.heldOutFraction });
   const data = windows(train, s.Tx, s.stride);

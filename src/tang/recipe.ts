@@ -15,22 +15,23 @@ import * as path from "path";
 import { datasetsDir, pretrainedDir } from "../course";
 import { poemVocabFrom, processPoems } from "../data/poems";
 import type { PoemVocab } from "../data/poems";
-import { changedSettings, flatSettings, loadRun, startRun } from "../runs/index";
+import { carryOver, changedSettings, continuedRun, flatSettings, loadRun, resumeProblem, startRun } from "../runs/index";
 import { modelOutput, stoppedSentence } from "../runs/model-output";
 import type { Run } from "../runs/index";
-import { displayPath } from "../runs/paths";
+import { checkOutFolder, displayPath } from "../runs/paths";
 import { initBackend, tf } from "../tf/backend";
 import { loadModel, loadModelFolder } from "../tf/models";
-import { withDefaults } from "../options";
+import { checkRanges, positive, wholeFrom, withDefaults } from "../options";
+import type { Ranges } from "../options";
 import { buildPoemModel } from "./model";
-import { measurePoems } from "./quality";
+import { firstCharacters, measurePoems } from "./quality";
 import type { PoemFigures } from "./quality";
 import { trainPoemModel } from "./train";
 import type { LogRow, SoftmaxAt, TrainResult } from "./train";
 
 /** The shipped model's settings (chosen by measurement: see metrics.json). Run logs and CLI flags use these names. */
 export const recipeDefaults = {
-  /** A title:content file in datasets/, or an absolute path. */
+  /** A title:content file: a path, else a name in datasets/. */
   poems: "tang/poems.txt",
   /** Most frequent training characters in the vocabulary; the rest become the unknown symbol. */
   maxVocab: 3000,
@@ -71,6 +72,18 @@ export type RecipeSettings = typeof recipeDefaults & {
   measureCount?: number;
   /** A checkpoint folder (a run's checkpoint/) to resume from: weights, Adam's state and progress. */
   resume?: string;
+};
+
+/** The settings a resumed run keeps from the run it continues (its epochs' batches). */
+export const resumeKeeps = ["batchSize"];
+
+/** The values each setting may take: trainRecipe and `npm run train -- tang` refuse others before anything is written. */
+export const recipeRanges: Ranges<RecipeSettings> = {
+  maxVocab: wholeFrom(3), embedding: wholeFrom(1), units: { list: true, ...wholeFrom(1) }, position: { boolean: true },
+  positionEmbedding: wholeFrom(1), batchSize: wholeFrom(1), lr: positive, clipNorm: positive, buckets: { boolean: true },
+  masked: { boolean: true }, softmaxAt: { oneOf: ["targets", "all"] }, evalEvery: wholeFrom(1), patience: wholeFrom(1),
+  lrDecay: { above: 0, max: 1 }, maxDecays: wholeFrom(0), sampleCount: wholeFrom(0), temperature: positive, maxMinutes: positive,
+  seed: { whole: true }, maxSteps: wholeFrom(1), epochs: wholeFrom(1), limit: wholeFrom(1), measureCount: wholeFrom(0),
 };
 
 /** What the recipe measured, as written to metrics.json. */
@@ -117,18 +130,34 @@ export interface RecipeEvents {
  */
 export async function trainRecipe(changes: Partial<RecipeSettings> = {}, events: RecipeEvents = {}, out?: string): Promise<{ run: Run; result: TrainResult; metrics: RecipeMetrics }> {
   const s: RecipeSettings = withDefaults(recipeDefaults, changes);
+  checkRanges("trainRecipe", s, recipeRanges); // bad settings stop here, before a run folder exists
+  checkOutFolder("trainRecipe", out);
+  // A resumed run goes on with the batches of the run it continues, and reads as one run with it (src/runs/resume.ts).
+  const continued = s.resume === undefined ? undefined : continuedRun(s.resume);
+  const resumeRefused = resumeProblem(continued, s, resumeKeeps, (name) => name);
+  if (resumeRefused !== undefined) throw new Error(`trainRecipe: ${resumeRefused}`);
   if (!s.masked && s.buckets) console.log("masked: false with buckets: true trains on batches without padding: the bug shows only with buckets: false.");
   const backend = await initBackend();
   const started = Date.now();
-  const file = path.isAbsolute(s.poems) ? s.poems : path.join(datasetsDir, s.poems);
+  // A path (from the working folder), else a name in datasets/: as lesson 4's text (loadSonnets).
+  const file = path.isAbsolute(s.poems) || fs.existsSync(s.poems) ? path.resolve(s.poems) : path.join(datasetsDir, s.poems);
   const set = processPoems(file, { maxVocab: s.maxVocab });
   const limit = s.limit ?? Infinity;
   const train = set.trainSequences.slice(0, limit);
   const heldOut = set.heldOutSequences.slice(0, Number.isFinite(limit) ? Math.max(1, Math.ceil(limit / 10)) : undefined);
   const vocab = set.vocab;
+  const measureCount = s.measureCount ?? 100;
+  // The final measurement starts poems with the most frequent characters: a small vocabulary must hold enough of them.
+  try {
+    firstCharacters(vocab, measureCount);
+  } catch (err) {
+    throw new Error(`trainRecipe: maxVocab ${s.maxVocab} is too small for measureCount ${measureCount}: ${(err as Error).message} Raise maxVocab or lower measureCount (0: no measurement).`);
+  }
   const run = startRun("tang", {
     ...flatSettings(s), vocabSize: vocab.vocabSize, trainPoems: train.length, heldOutPoems: heldOut.length, backend: backend.name,
   });
+  const carry = carryOver(continued, run);
+  const wallBefore = continued?.wallSeconds ?? 0;
   const model = buildPoemModel({ vocabSize: vocab.vocabSize, embedding: s.embedding, units: s.units, position: s.position, positionEmbedding: s.positionEmbedding, seed: s.seed });
   const output = modelOutput(run.dir, out);
   const bestDir = output.bestDir;
@@ -158,7 +187,7 @@ export async function trainRecipe(changes: Partial<RecipeSettings> = {}, events:
     steps: r.steps,
     epochs: r.epochs,
     trainSeconds: Number(r.trainSeconds.toFixed(1)),
-    wallSeconds: Number(((Date.now() - started) / 1000).toFixed(1)),
+    wallSeconds: Number((wallBefore + (Date.now() - started) / 1000).toFixed(1)),
     poemsPerSecond: Number(r.poemsPerSecond.toFixed(1)),
     ended: r.ended,
     finished,
@@ -179,15 +208,19 @@ export async function trainRecipe(changes: Partial<RecipeSettings> = {}, events:
       batchSize: s.batchSize, lr: s.lr, clipNorm: s.clipNorm, buckets: s.buckets, masked: s.masked, softmaxAt: s.softmaxAt, evalEvery: s.evalEvery,
       patience: s.patience, lrDecay: s.lrDecay, maxDecays: s.maxDecays, sampleCount: s.sampleCount, sampleTemperature: s.temperature,
       maxSteps: s.maxSteps, epochs: s.epochs, maxSeconds: s.maxMinutes * 60, seed: s.seed,
-      checkpoint: path.join(run.dir, "checkpoint"), resume: s.resume, run, onBatch: events.onBatch, shouldStop: events.shouldStop,
+      checkpoint: path.join(run.dir, "checkpoint"), resume: s.resume, run, shouldStop: events.shouldStop,
+      onBatch: (step, loss) => {
+        carry(step - 1); // the checkpoint's step: the rows of the run it continues come first
+        events.onBatch?.(step, loss);
+      },
       onBest: async (row) => {
         best = row;
-        bestWall = Number(((Date.now() - started) / 1000).toFixed(1));
+        bestWall = Number((wallBefore + (Date.now() - started) / 1000).toFixed(1));
         await output.saveBest(model, metricsNow({ steps: row.step, epochs: row.epoch, trainSeconds: row.seconds, poemsPerSecond: row.poemsPerSecond, ended: "running" }, false));
       },
       onLog: (row) => events.onLog?.(row, best === row),
     });
-    const measureCount = s.measureCount ?? 100;
+    carry(result.state.step);
     if (measureCount > 0 && fs.existsSync(path.join(bestDir, "model.json"))) {
       const bestModel = await loadModel(bestDir);
       try {
@@ -196,6 +229,9 @@ export async function trainRecipe(changes: Partial<RecipeSettings> = {}, events:
         bestModel.dispose();
       }
     }
+  } catch (err) {
+    run.discardIfEmpty(); // e.g. a checkpoint that does not load: no empty run folder is left
+    throw err;
   } finally {
     model.dispose();
   }

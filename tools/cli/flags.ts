@@ -1,10 +1,14 @@
 // Command-line flags: `--name value`, `--name=value`, and `--flag` for booleans, checked against a spec
 // so that a typo or a bad value stops with a sentence that says what was expected.
+import { describeRange, rangeProblem } from "../../src/options";
+import type { Range } from "../../src/options";
 
 export interface FlagSpec {
   type: "number" | "integer" | "string" | "boolean";
   default?: number | string | boolean;
   help: string;
+  /** The values it takes (a recipe's range, src/options.ts): checked as it is parsed, and shown in --help. */
+  range?: Range;
 }
 
 export type Flags = Record<string, number | string | boolean | undefined>;
@@ -45,6 +49,11 @@ export function parseFlags(args: string[], spec: Record<string, FlagSpec>): { fl
     }
     flags[name] = value;
   }
+  for (const [name, s] of Object.entries(spec)) {
+    // A list (--units 256,256) is checked once the lesson has split it.
+    const problem = s.range && !s.range.list ? rangeProblem({ [name]: flags[name] }, { [name]: s.range }, (n) => `--${n}`) : undefined;
+    if (problem !== undefined) throw new UsageError(problem);
+  }
   return { flags, positional };
 }
 
@@ -52,6 +61,7 @@ export function parseFlags(args: string[], spec: Record<string, FlagSpec>): { fl
 export function describeFlags(spec: Record<string, FlagSpec>): string {
   return Object.entries(spec)
     .map(([name, s]) => `  --${name}${s.type === "boolean" ? "" : ` <${s.type}>`}`.padEnd(28) + " " + s.help +
+      (s.range && !s.range.boolean && !s.range.oneOf ? `: ${describeRange(s.range)}` : "") +
       (s.default !== undefined ? ` (default ${s.default})` : ""))
     .join("\n");
 }

@@ -31,10 +31,18 @@ export const generators: Record<string, Generator> = {
       const loaded = await lesson.loadCharModel(flags.model === undefined ? undefined : path.resolve(repoRoot, flags.model as string));
       const generator = new lesson.CharGenerator(loaded.model);
       const prompt = flags.prompt as string;
-      const text = lesson.sampleText(generator, loaded.vocab, prompt, {
+      // The text is printed as it is written (a long --length shows from its first character on); the prompt with the
+      // first character, once sampleText has accepted it.
+      let started = false;
+      lesson.sampleText(generator, loaded.vocab, prompt, {
         length: flags.length as number, temperature: flags.temperature as number, random: lesson.seededRandom(flags.seed as number), lowercase: loaded.lowercase,
+        onChar: (c) => {
+          if (!started) process.stdout.write(loaded.lowercase ? prompt.toLowerCase() : prompt);
+          started = true;
+          process.stdout.write(c);
+        },
       });
-      console.log((loaded.lowercase ? prompt.toLowerCase() : prompt) + text);
+      process.stdout.write("\n");
     },
   },
   tang: {
@@ -48,7 +56,7 @@ export const generators: Record<string, Generator> = {
       "temperature-by": { type: "string", default: "kind", help: "kind (first character, punctuation or end, then which one) or symbol (each symbol alone)" },
       seed: { type: "integer", default: 1, help: "poem i is written with seed + i: the same seed writes the same poems" },
       count: { type: "integer", default: 1, help: "poems to write" },
-      json: { type: "boolean", help: "one JSON object per poem and line: text, lines, form" },
+      json: { type: "boolean", help: "one JSON object per poem and line: text, lines, form (run npm run -s generate -- tang --json: without -s, npm prints its banner on stdout too)" },
       model: { type: "string", help: "a model folder (model.json, vocab.json, settings.json); default the shipped one" },
       measure: { type: "integer", help: "instead of poems, measure N of each kind (free, in a form, acrostic, rhyming) and print the figures" },
     },

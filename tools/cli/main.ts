@@ -4,6 +4,7 @@ import * as path from "path";
 import { describeFlags, FlagSpec, parseFlags, UsageError } from "./flags";
 import { buildLessons } from "../lessons";
 import { reportsRoot } from "../../src/course";
+import { outFolderProblem } from "../../src/runs/paths";
 import { ensureJupyter, installKernel, MissingTool } from "../setup";
 
 // Commands load their modules when run, so `npm run lessons` does not start TensorFlow.js.
@@ -23,7 +24,8 @@ const list = (names: string[]) => names.join(", ");
 interface LessonEntry {
   describe: string;
   flags: Record<string, FlagSpec>;
-  run(flags: Record<string, unknown>): Promise<void>;
+  /** Resolves to the exit code when it is not 0 (a training run stopped by Ctrl-C: 130). */
+  run(flags: Record<string, unknown>): Promise<number | void>;
 }
 
 /** `npm run NAME -- LESSON [flags]`: picks the lesson's entry from `registry`, gives its --help or runs it with its flags. */
@@ -42,8 +44,7 @@ function lessonCommand(name: string, registry: () => Record<string, LessonEntry>
       }
       const { flags, positional: extra } = parseFlags(rest, entry.flags);
       if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}" (flags start with --)`);
-      await entry.run(flags);
-      return 0;
+      return (await entry.run(flags)) ?? 0;
     },
   };
 }
@@ -77,6 +78,11 @@ const commands: Record<string, Command> = {
     async run(positional, flags) {
       if (positional.length !== 1) throw new UsageError("give one notebook, e.g. npm run grade notebooks/00-welcome.ipynb");
       const notebook = path.resolve(positional[0]);
+      // Reports go anywhere but among the shipped models (datasets/pretrained/).
+      for (const flag of ["report", "gradebook"]) {
+        const problem = flags[flag] === undefined ? undefined : outFolderProblem(path.resolve(flags[flag] as string), `--${flag}`, true);
+        if (problem !== undefined) throw new UsageError(problem);
+      }
       const { formatReport, gradeClass, gradeNotebook, readNotebook } = await import("../grader");
       if (flags.gradebook !== undefined) {
         if (!fs.existsSync(notebook) || !fs.statSync(notebook).isDirectory()) throw new UsageError(`--gradebook grades a folder of notebooks; ${positional[0]} is not a folder`);
