@@ -203,6 +203,10 @@ test("train tang (tiny) and generate from it; the shipped model: acrostic, form,
   const badForm = cli("generate", "tang", "--form", "sonnet");
   assert.equal(badForm.code, 2);
   assert.match(badForm.stderr, /--form must be one of free, regular, 五言绝句/);
+  // The sentence says how to fix it, and under it only the lesson's --help line, not the list of lessons.
+  const wrongCount = cli("generate", "tang", "--heads", "明月何时", "--form", "五言律诗");
+  assert.equal(wrongCount.code, 2);
+  assert.equal(wrongCount.stderr.trim(), "npm run generate: 五言律诗 has 8 lines, but 4 heads were given (明月何时): give 8 heads, or a form of 4 lines (五言绝句 or 七言绝句).\n\nnpm run generate -- tang --help lists its flags.");
 });
 
 /** Every file of a folder (and its subfolders) with the SHA-256 of its bytes, to compare before and after a command. */

@@ -21,7 +21,7 @@
 // reset() then step()), or a plain function (a fake model in the tests).
 import type { PoemVocab } from "../data/poems";
 import { sampleIndex, seededRandom } from "../tf/generate";
-import { formByName, isHan, lineEndOf, lineEnds, sentenceEnds } from "./forms";
+import { formByName, isHan, lineEndOf, lineEnds, regularForms, sentenceEnds } from "./forms";
 import type { Form, FormName } from "./forms";
 import { rhymeClasses } from "./rhyme";
 import type { RhymeClass } from "./rhyme";
@@ -204,7 +204,10 @@ export function generatePoem(model: PoemModel, vocab: PoemVocab, options: PoemOp
   let headIx: number[] | undefined;
   if (heads) {
     if (heads.length !== 4 && heads.length !== 8) throw new Error(`An acrostic takes 4 or 8 heads (one per line), got ${heads.length}: ${JSON.stringify(heads.join(""))}.`);
-    if (fixed && fixed.lines !== heads.length) throw new Error(`${fixed.name} has ${fixed.lines} lines, but ${heads.length} heads were given (${heads.join("")}).`);
+    if (fixed && fixed.lines !== heads.length) {
+      const fitting = regularForms.filter((f) => f.lines === heads.length).map((f) => f.name).join(" or ");
+      throw new Error(`${fixed.name} has ${fixed.lines} lines, but ${heads.length} heads were given (${heads.join("")}): give ${fixed.lines} heads, or a form of ${heads.length} lines (${fitting}).`);
+    }
     headIx = heads.map((h, i) => needChar(vocab, h, `The head character of line ${i + 1}`));
   }
   let firstIx = options.first === undefined ? undefined : needChar(vocab, options.first, "The first character");

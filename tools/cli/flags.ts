@@ -14,7 +14,12 @@ export interface FlagSpec {
 export type Flags = Record<string, number | string | boolean | undefined>;
 
 /** Thrown for a bad command line; the CLI prints its message and the command's --help. */
-export class UsageError extends Error {}
+export class UsageError extends Error {
+  /** What to print under the message instead of the command's whole usage (e.g. the lesson's --help line). */
+  constructor(message: string, readonly usage?: string) {
+    super(message);
+  }
+}
 
 /** Parses `args` against `spec`; returns the flags with defaults filled in and the positional words. */
 export function parseFlags(args: string[], spec: Record<string, FlagSpec>): { flags: Flags; positional: string[] } {

@@ -42,9 +42,15 @@ function lessonCommand(name: string, registry: () => Record<string, LessonEntry>
         console.log(`npm run ${name} -- ${lesson} [flags]\n  ${entry.describe}\n${describeFlags(entry.flags)}`);
         return 0;
       }
-      const { flags, positional: extra } = parseFlags(rest, entry.flags);
-      if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}" (flags start with --)`);
-      return (await entry.run(flags)) ?? 0;
+      try {
+        const { flags, positional: extra } = parseFlags(rest, entry.flags);
+        if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}" (flags start with --)`);
+        return (await entry.run(flags)) ?? 0;
+      } catch (err) {
+        // The lesson is known: point at its own flags, not at the list of lessons.
+        if (err instanceof UsageError) throw new UsageError(err.message, `npm run ${name} -- ${lesson} --help lists its flags.`);
+        throw err;
+      }
     },
   };
 }
@@ -151,7 +157,7 @@ async function main(argv: string[]): Promise<number> {
     return await command.run(positional, flags);
   } catch (err) {
     if (err instanceof UsageError) {
-      console.error(`npm run ${name}: ${err.message}\n\n${command.usage()}`);
+      console.error(`npm run ${name}: ${err.message}\n\n${err.usage ?? command.usage()}`);
       return 2;
     }
     if (err instanceof MissingTool) {
