@@ -2,7 +2,7 @@
 // shows a bare stack trace: an unfinished stub reads "not implemented yet", any other error is reported
 // in a row of its own. Under `npm run grade` each result is also appended to a log the grader reads.
 import * as fs from "fs";
-import { env, gradeLogFile } from "../course";
+import { env, gradeLogFile, processMemo } from "../course";
 import { displayRich, escapeHtml } from "../display";
 import type { Expectation } from "./expect";
 
@@ -19,7 +19,7 @@ export function notImplemented(exercise: string): NotImplementedError {
   return new NotImplementedError(exercise);
 }
 
-export type CheckStatus = "passed" | "failed" | "not-implemented" | "error";
+export type CheckStatus = "passed" | "failed" | "not-implemented" | "error" | "timed-out";
 
 /** The outcome of one check cell, as shown and as logged for the grader. */
 export interface CheckResult {
@@ -83,10 +83,38 @@ function renderHtml(result: CheckResult): string {
     `<p style="color:${colour};font-weight:bold">${escapeHtml(heading(result))}</p>${table}${hint}</div>`;
 }
 
+/**
+ * What the kernel knows of the checks: the exercise whose check is running (a check grades that exercise alone),
+ * the exercises whose last check did not pass, and the names already said in the running check.
+ * Kept in processMemo: tslab may load this module again in a later cell.
+ */
+export const checkState = () =>
+  processMemo("check.state", () => ({ running: undefined as string | undefined, notPassed: new Set<string>(), told: new Set<string>() }));
+
 function report(result: CheckResult): void {
   displayRich({ html: renderHtml(result), text: renderText(result) });
+  const state = checkState();
+  if (result.status === "passed" && !result.hidden) state.notPassed.delete(result.exercise);
+  if (result.status !== "passed") state.notPassed.add(result.exercise);
   const log = gradeLogFile();
   if (log) fs.appendFileSync(log, JSON.stringify(result) + "\n");
+}
+
+/**
+ * Exercises whose cells `npm run grade` stopped for running too long (its log says so): the cells after them use
+ * the library's reference instead of running the learner's function again. Re-read only when the log grows.
+ */
+export function stoppedByGrader(exercise: string): boolean {
+  const log = gradeLogFile();
+  if (!log || !fs.existsSync(log)) return false;
+  const memo = processMemo("check.stopped", () => ({ size: -1, stopped: new Set<string>() }));
+  const size = fs.statSync(log).size;
+  if (size !== memo.size) {
+    memo.size = size;
+    const lines = fs.readFileSync(log, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l) as CheckResult);
+    memo.stopped = new Set(lines.filter((r) => r.status === "timed-out").map((r) => r.exercise));
+  }
+  return memo.stopped.has(exercise);
 }
 
 /**
@@ -102,17 +130,25 @@ export function check(
   options: { hidden?: boolean } = {},
 ): void | Promise<void> {
   const hidden = options.hidden ?? false;
+  const state = checkState();
+  // While the body runs, withFallback gives the library's version of every other exercise (see fallback.ts).
+  state.running = exercise;
+  state.told.clear();
+  const done = (result: CheckResult) => {
+    state.running = undefined;
+    report(result);
+  };
   let outcome: Expectation[] | Promise<Expectation[]>;
   try {
     outcome = body();
   } catch (err) {
-    return report(resultOf(exercise, hidden, err, true));
+    return done(resultOf(exercise, hidden, err, true));
   }
   if (outcome && typeof (outcome as Promise<Expectation[]>).then === "function") {
     return (outcome as Promise<Expectation[]>).then(
-      (rows) => report(resultOf(exercise, hidden, rows, false)),
-      (err) => report(resultOf(exercise, hidden, err, true)),
+      (rows) => done(resultOf(exercise, hidden, rows, false)),
+      (err) => done(resultOf(exercise, hidden, err, true)),
     );
   }
-  return report(resultOf(exercise, hidden, outcome, false));
+  return done(resultOf(exercise, hidden, outcome, false));
 }

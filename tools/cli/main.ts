@@ -94,8 +94,8 @@ const commands: Record<string, Command> = {
       installKernel();
       const reportFile = (flags.report as string | undefined) ??
         path.join(reportsRoot(), "grades", `${path.basename(notebook, ".ipynb")}.json`);
-      const report = await gradeNotebook(notebook, { reportFile, timeoutSeconds: flags.timeout as number });
-      console.log(formatReport(report));
+      const report = await gradeNotebook(positional[0], { reportFile, timeoutSeconds: flags.timeout as number, onProgress: (line) => console.log(line) });
+      console.log(formatReport(report, process.stdout.columns || 100));
       console.log(`report: ${path.relative(process.cwd(), reportFile)}`);
       return 0;
     },
