@@ -31,12 +31,17 @@ export interface GradeReport {
   executed?: Notebook;
 }
 
-const roleOf = (cell: NotebookCell) => cell.metadata?.rnn_lessons as { exercise?: string; role?: string } | undefined;
+const roleOf = (cell: NotebookCell) => cell.metadata?.rnn_lessons as { exercise?: string; role?: string; grading?: string } | undefined;
 
-/** The notebook to execute: the learner's cells up to the last exercise's, outputs cleared, hidden tests after each check cell. */
+/**
+ * The notebook to execute: the learner's cells up to the last exercise's, outputs cleared, hidden tests after each
+ * check cell, without the cells the lesson leaves out of grading.
+ */
 export function withHiddenTests(notebook: Notebook, lessonSlug: string, exercises: Exercise[]): Notebook {
-  const cells: NotebookCell[] = notebook.cells.map((cell) =>
-    cell.cell_type === "code" ? { ...cell, outputs: [], execution_count: null } : { ...cell });
+  // A cell the lesson marks {grading: "skip"} (long training, Play) feeds no check: it is left out.
+  const cells: NotebookCell[] = notebook.cells
+    .filter((cell) => roleOf(cell)?.grading !== "skip")
+    .map((cell) => (cell.cell_type === "code" ? { ...cell, outputs: [], execution_count: null } : { ...cell }));
   for (const exercise of exercises) {
     const roles = cells.map(roleOf);
     const anchor = (role: string) => roles.map((r) => r?.exercise === exercise.name && r.role === role).lastIndexOf(true);
