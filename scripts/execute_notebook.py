@@ -14,6 +14,7 @@ import asyncio
 import json
 import os
 import sys
+from queue import Empty
 
 import nbformat
 from nbclient import NotebookClient
@@ -48,10 +49,22 @@ class Client(NotebookClient):
         """Runs code in the kernel with no outputs kept (to rebuild state after a restart)."""
         msg_id = await ensure_async(self.kc.execute(source, store_history=False, stop_on_error=False))
         while True:
-            msg = await ensure_async(self.kc.shell_channel.get_msg(timeout=self.timeout))
+            msg = await ensure_async(self.kc.shell_channel.get_msg(timeout=max(self.timeout, 120)))
             if msg["parent_header"].get("msg_id") == msg_id:
                 await asyncio.sleep(0.3)
                 return
+
+    async def restart(self, index):
+        """A fresh kernel with the state of the cells before `index` (not the checks: they only report)."""
+        await ensure_async(self.km.restart_kernel(now=True))
+        await ensure_async(self.kc.wait_for_ready(timeout=self.startup_timeout))
+        for earlier in self.nb.cells[:index]:
+            marks = earlier.metadata.get("rnn_lessons", {})
+            if earlier.cell_type == "code" and "timed_out" not in marks and marks.get("role") not in ("check", "hidden"):
+                try:
+                    await self.run_quietly(earlier.source)
+                except Empty:
+                    return  # that cell hangs too: go on without its state
 
     async def run_all(self):
         self.stopped = set()  # exercises with a timed-out cell: their other checks would only time out again
@@ -64,15 +77,9 @@ class Client(NotebookClient):
                 try:
                     await self.async_execute_cell(cell, index, execution_count=self.code_cells_executed + 1)
                 except KernelDidNotStop:
-                    # Restart, then run the cells before this one again (not the checks: they only report),
-                    # so that the cells after it find the variables they need.
-                    await ensure_async(self.km.restart_kernel())
-                    await asyncio.sleep(1)
-                    for earlier in self.nb.cells[:index]:
-                        role = earlier.metadata.get("rnn_lessons", {})
-                        if earlier.cell_type == "code" and "timed_out" not in role and role.get("role") not in ("check", "hidden"):
-                            await self.run_quietly(earlier.source)
-                    cell.outputs = [nbformat.v4.new_output("error", ename="Timeout", evalue="", traceback=[])]
+                    # The kernel ignored the interrupt: restart it and run the cells before this one again, so
+                    # that the cells after it find the variables they need.
+                    await self.restart(index)
                 await report_progress(self, index)
         return self.nb
 
