@@ -37,10 +37,10 @@ const roleOf = (cell: NotebookCell) => cell.metadata?.rnn_lessons as { exercise?
  * The notebook to execute: the learner's cells up to the last exercise's, outputs cleared, hidden tests after each
  * check cell, without the cells the lesson leaves out of grading.
  */
-export function withHiddenTests(notebook: Notebook, lessonSlug: string, exercises: Exercise[]): Notebook {
+export function withHiddenTests(notebook: Notebook, lessonSlug: string, exercises: Exercise[], everyCell = false): Notebook {
   // A cell the lesson marks {grading: "skip"} (long training, Play) feeds no check: it is left out.
   const cells: NotebookCell[] = notebook.cells
-    .filter((cell) => roleOf(cell)?.grading !== "skip")
+    .filter((cell) => everyCell || roleOf(cell)?.grading !== "skip")
     .map((cell) => (cell.cell_type === "code" ? { ...cell, outputs: [], execution_count: null } : { ...cell }));
   for (const exercise of exercises) {
     const roles = cells.map(roleOf);
@@ -58,7 +58,7 @@ export function withHiddenTests(notebook: Notebook, lessonSlug: string, exercise
   }
   // The cells after the last exercise's cells cannot change a score: they are not run.
   const last = Math.max(...cells.map((cell, i) => (roleOf(cell)?.exercise ? i : -1)));
-  if (last >= 0) cells.splice(last + 1);
+  if (last >= 0 && !everyCell) cells.splice(last + 1);
   const metadata = { ...notebook.metadata, kernelspec: notebookMetadata(lessonSlug, "learner").kernelspec };
   return { ...notebook, cells, metadata };
 }
@@ -118,10 +118,11 @@ const roughly = (seconds: number) => (seconds < 50 ? `${Math.max(10, Math.round(
  * Grades a learner's notebook; `reportFile` (JSON) is written when given. The kernel runs under the quick settings
  * (RNN_LESSONS_QUICK=1): the checks do not depend on them, and long training and "Play" cells become short.
  * `onProgress` hears one line before the start (how long it will take) and one per exercise as it is graded.
+ * `everyCell` runs the whole notebook, skipped cells and the cells after the last exercise too (the tests of a lesson).
  */
 export async function gradeNotebook(
   notebookFile: string,
-  options: { reportFile?: string; env?: Record<string, string>; timeoutSeconds?: number; keepExecuted?: boolean; onProgress?: (line: string) => void } = {},
+  options: { reportFile?: string; env?: Record<string, string>; timeoutSeconds?: number; keepExecuted?: boolean; onProgress?: (line: string) => void; everyCell?: boolean } = {},
 ): Promise<GradeReport> {
   const notebook = readNotebook(notebookFile);
   const slug = notebook.metadata?.rnn_lessons?.lesson ?? path.basename(notebookFile, ".ipynb");
@@ -130,7 +131,7 @@ export async function gradeNotebook(
   try {
     const copy = path.join(work, path.basename(notebookFile));
     const log = path.join(work, "checks.jsonl");
-    const prepared = withHiddenTests(notebook, slug, lesson.exercises);
+    const prepared = withHiddenTests(notebook, slug, lesson.exercises, options.everyCell);
     fs.writeFileSync(copy, JSON.stringify(prepared));
     fs.writeFileSync(log, "");
     const readResults = (): CheckResult[] => fs.readFileSync(log, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l));
