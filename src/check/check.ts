@@ -1,6 +1,7 @@
 // A check cell runs one exercise's expectations and shows a ✓/✗ table of expected vs actual. It never
 // shows a bare stack trace: an unfinished stub reads "not implemented yet", any other error is reported
 // in a row of its own. Under `npm run grade` each result is also appended to a log the grader reads.
+import { AsyncLocalStorage } from "async_hooks";
 import * as fs from "fs";
 import { env, gradeLogFile, processMemo } from "../course";
 import { displayRich, escapeHtml } from "../display";
@@ -83,19 +84,22 @@ function renderHtml(result: CheckResult): string {
     `<p style="color:${colour};font-weight:bold">${escapeHtml(heading(result))}</p>${table}${hint}</div>`;
 }
 
-/**
- * What the kernel knows of the checks: the exercise whose check is running (a check grades that exercise alone),
- * the exercises whose last check did not pass, and the names already said in the running check.
- * Kept in processMemo: tslab may load this module again in a later cell.
- */
-export const checkState = () =>
-  processMemo("check.state", () => ({ running: undefined as string | undefined, notPassed: new Set<string>(), told: new Set<string>() }));
+/** The exercises whose last check did not pass (kept in processMemo: tslab may load this module again). */
+const notPassed = () => processMemo("check.notPassed", () => new Set<string>());
+
+/** The check running now, in its own code and what it awaits only (an interrupted check leaves nothing behind). */
+const running = () => processMemo("check.running", () => new AsyncLocalStorage<{ exercise: string; told: Set<string> }>());
+
+/** The exercise whose check is running, with the names it has said it took from the library; undefined outside a check. */
+export const runningCheck = () => running().getStore();
+
+/** True when the learner's `exercise` has not passed its last check (its visible check, or a hidden one after it). */
+export const hasNotPassed = (exercise: string): boolean => notPassed().has(exercise);
 
 function report(result: CheckResult): void {
   displayRich({ html: renderHtml(result), text: renderText(result) });
-  const state = checkState();
-  if (result.status === "passed" && !result.hidden) state.notPassed.delete(result.exercise);
-  if (result.status !== "passed") state.notPassed.add(result.exercise);
+  if (result.status === "passed" && !result.hidden) notPassed().delete(result.exercise);
+  if (result.status !== "passed") notPassed().add(result.exercise);
   const log = gradeLogFile();
   if (log) fs.appendFileSync(log, JSON.stringify(result) + "\n");
 }
@@ -130,25 +134,18 @@ export function check(
   options: { hidden?: boolean } = {},
 ): void | Promise<void> {
   const hidden = options.hidden ?? false;
-  const state = checkState();
-  // While the body runs, withFallback gives the library's version of every other exercise (see fallback.ts).
-  state.running = exercise;
-  state.told.clear();
-  const done = (result: CheckResult) => {
-    state.running = undefined;
-    report(result);
-  };
   let outcome: Expectation[] | Promise<Expectation[]>;
   try {
-    outcome = body();
+    // While the body runs, withFallback gives the library's version of every other exercise (see fallback.ts).
+    outcome = running().run({ exercise, told: new Set() }, body);
   } catch (err) {
-    return done(resultOf(exercise, hidden, err, true));
+    return report(resultOf(exercise, hidden, err, true));
   }
   if (outcome && typeof (outcome as Promise<Expectation[]>).then === "function") {
     return (outcome as Promise<Expectation[]>).then(
-      (rows) => done(resultOf(exercise, hidden, rows, false)),
-      (err) => done(resultOf(exercise, hidden, err, true)),
+      (rows) => report(resultOf(exercise, hidden, rows, false)),
+      (err) => report(resultOf(exercise, hidden, err, true)),
     );
   }
-  return done(resultOf(exercise, hidden, outcome, false));
+  return report(resultOf(exercise, hidden, outcome, false));
 }

@@ -2,7 +2,7 @@
 // function while it is not, so a skipped exercise never breaks the rest of the notebook. Inside the check
 // of another exercise they always use the reference: each exercise is checked and graded on its own, and a
 // mistake in exercise 2 never costs the points of exercise 3.
-import { checkState, NotImplementedError, stoppedByGrader } from "./check";
+import { hasNotPassed, NotImplementedError, runningCheck, stoppedByGrader } from "./check";
 
 /**
  * Wraps `learner` so that a "not implemented yet" falls back to `reference`, saying so once; so does a function
@@ -17,12 +17,12 @@ export function withFallback<A extends unknown[], R>(name: string, learner: (...
     return reference(...args);
   };
   return (...args: A): R => {
-    const state = checkState();
-    if (state.running !== undefined && state.running !== name) {
-      if (state.notPassed.has(name) && !state.told.has(name)) {
-        console.log(`(This check of ${state.running} uses the library's ${name}: yours has not passed its own check.)`);
+    const check = runningCheck();
+    if (check && check.exercise !== name) {
+      if (hasNotPassed(name) && !check.told.has(name)) {
+        console.log(`(This check of ${check.exercise} uses the library's ${name}: yours has not passed its own check.)`);
       }
-      state.told.add(name);
+      check.told.add(name);
       return reference(...args);
     }
     if (stoppedByGrader(name)) return fallBack("ran too long and was stopped", args);

@@ -108,7 +108,7 @@ test("two long texts that differ: the message shows where they part, not both wh
   assert.equal(expectEqual("short", "abc", "abd").message, `at character 2: "abc", expected "abd"`);
 });
 
-test("inside another exercise's check, withFallback uses the reference, and says so once when the learner's has not passed", () => {
+test("inside another exercise's check, withFallback uses the reference, and says so once when the learner's has not passed", async () => {
   const reference = (x: number) => x * 2;
   const wrong = withFallback("twice", (x: number) => x * 3, reference);
   const { printed } = quietly(() => {
@@ -119,6 +119,13 @@ test("inside another exercise's check, withFallback uses the reference, and says
   assert.match(printed, /\(This check of quadruple uses the library's twice: yours has not passed its own check\.\)\n✓ quadruple: all 1 checks passed/);
   assert.equal(printed.match(/This check of/g)!.length, 1);
   assert.equal(wrong(2), 6, "outside a check, the learner's own function runs");
+  // An async check keeps to the reference after an await, and leaves nothing behind once it is done.
+  const later = quietly(() => check("quadruple", async () => {
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    return [expectEqual("after an await", wrong(1), 2)];
+  }));
+  await later.value;
+  assert.equal(wrong(2), 6);
 });
 
 test("the score table keeps to the terminal's width; a long message is cut in it and given whole under it", () => {
