@@ -146,7 +146,7 @@ export async function gradeNotebook(
       if (!exercise || !options.onProgress) return;
       const grade = gradeExercise(exercise, readResults(), prepared);
       const n = lesson.exercises.indexOf(exercise) + 1;
-      const why = grade.result === "passed" ? "" : `: ${grade.message.length > 60 ? grade.message.slice(0, 59) + "…" : grade.message}`;
+      const why = grade.result === "passed" || grade.result === "not implemented" ? "" : `: ${grade.message.length > 60 ? grade.message.slice(0, 59) + "…" : grade.message}`;
       options.onProgress(`  ${n}/${count} ${exercise.name}: ${grade.points}/${grade.maxPoints} ${grade.result}${why} (${Math.round((Date.now() - started) / 1000)} s)`);
     };
     // The graded copy logs its runs in the scratch folder: the learner's runs/ stay as they were.
