@@ -109,7 +109,7 @@ export function readNotebook(file: string): Notebook {
  * the quick settings the grader uses (one more reason to keep every lesson's quick settings short).
  */
 const gradingSeconds: Record<string, number> = {
-  "00-welcome": 10, "01-rnn-lstm-theory": 15, "02-mnist-sequence": 25, "03-dinosaur-names": 15, "04-shakespeare": 60, "05-tang-poems": 60,
+  "00-welcome": 20, "01-rnn-lstm-theory": 20, "02-mnist-sequence": 25, "03-dinosaur-names": 20, "04-shakespeare": 40, "05-tang-poems": 50,
 };
 
 const roughly = (seconds: number) => (seconds < 50 ? `${Math.max(10, Math.round(seconds / 10) * 10)} seconds` : `${Math.max(1, Math.round(seconds / 60))} minute${seconds >= 90 ? "s" : ""}`);
