@@ -31,6 +31,8 @@ export function quickOr<T>(short: T, full: T): T {
 
 /** The variables, by what they set. Those read at each call may change while a kernel runs (tests do). */
 export const env = {
+  /** RNN_LESSONS_QUICK=1: short training (the tests, and `npm run grade` for the cells its checks do not need). */
+  quick: "RNN_LESSONS_QUICK",
   /** Where a learner's own files go (default: the course folder, or ~/rnn-lessons when it is read-only). */
   home: "RNN_LESSONS_HOME",
   /** Where run logs go (default runs/ there): read at each call. */

@@ -30,9 +30,10 @@ function describeErrors(report: GradeReport): string {
 for (const file of lessonFiles()) {
   const slug = path.basename(file, ".md");
   describe(slug, () => {
+    // Every cell runs here, the cells grading leaves out too: the whole lesson must run without an error.
     test("solution edition: every check passes, no error output", async () => {
       const notebook = editionPath(slug, "solution");
-      const report = await gradeNotebook(notebook, { env, keepExecuted: true });
+      const report = await gradeNotebook(notebook, { env, keepExecuted: true, everyCell: true });
       assert.deepEqual(report.cellErrors, [], describeErrors(report));
       for (const exercise of report.exercises) assert.equal(exercise.result, "passed", `${exercise.exercise}: ${exercise.message}`);
       assert.equal(report.score, report.maxScore);
@@ -42,7 +43,7 @@ for (const file of lessonFiles()) {
     test("learner edition: each check says not implemented yet, nothing else breaks, the file is untouched", async () => {
       const notebook = editionPath(slug, "learner");
       const before = sha256(notebook);
-      const report = await gradeNotebook(notebook, { env, keepExecuted: true });
+      const report = await gradeNotebook(notebook, { env, keepExecuted: true, everyCell: true });
       assert.equal(sha256(notebook), before);
       assert.deepEqual(report.cellErrors, [], describeErrors(report));
       assert.ok(report.exercises.length > 0);

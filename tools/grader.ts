@@ -9,13 +9,13 @@ import { loadLesson, notebookMetadata, Exercise } from "./lessons";
 import type { CheckResult } from "../src/check/check";
 import { gradeLogVariable } from "../src/check/check";
 import { env } from "../src/course";
-import { errorText, executeNotebook, Notebook, NotebookCell } from "./execute";
+import { errorText, executeNotebook, Notebook, NotebookCell, timedOut } from "./execute";
 
 export interface ExerciseGrade {
   exercise: string;
   points: number;
   maxPoints: number;
-  result: "passed" | "failed" | "not implemented" | "did not run";
+  result: "passed" | "failed" | "not implemented" | "did not run" | "timed out";
   message: string;
 }
 
@@ -31,12 +31,17 @@ export interface GradeReport {
   executed?: Notebook;
 }
 
-const roleOf = (cell: NotebookCell) => cell.metadata?.rnn_lessons as { exercise?: string; role?: string } | undefined;
+const roleOf = (cell: NotebookCell) => cell.metadata?.rnn_lessons as { exercise?: string; role?: string; grading?: string } | undefined;
 
-/** The notebook to execute: the learner's cells, outputs cleared, hidden tests after each check cell. */
-export function withHiddenTests(notebook: Notebook, lessonSlug: string, exercises: Exercise[]): Notebook {
-  const cells: NotebookCell[] = notebook.cells.map((cell) =>
-    cell.cell_type === "code" ? { ...cell, outputs: [], execution_count: null } : { ...cell });
+/**
+ * The notebook to execute: the learner's cells up to the last exercise's, outputs cleared, hidden tests after each
+ * check cell, without the cells the lesson leaves out of grading.
+ */
+export function withHiddenTests(notebook: Notebook, lessonSlug: string, exercises: Exercise[], everyCell = false): Notebook {
+  // A cell the lesson marks {grading: "skip"} (long training, Play) feeds no check: it is left out.
+  const cells: NotebookCell[] = notebook.cells
+    .filter((cell) => everyCell || roleOf(cell)?.grading !== "skip")
+    .map((cell) => (cell.cell_type === "code" ? { ...cell, outputs: [], execution_count: null } : { ...cell }));
   for (const exercise of exercises) {
     const roles = cells.map(roleOf);
     const anchor = (role: string) => roles.map((r) => r?.exercise === exercise.name && r.role === role).lastIndexOf(true);
@@ -51,23 +56,29 @@ export function withHiddenTests(notebook: Notebook, lessonSlug: string, exercise
     }));
     cells.splice(at + 1, 0, ...hidden);
   }
+  // The cells after the last exercise's cells cannot change a score: they are not run.
+  const last = Math.max(...cells.map((cell, i) => (roleOf(cell)?.exercise ? i : -1)));
+  if (last >= 0 && !everyCell) cells.splice(last + 1);
   const metadata = { ...notebook.metadata, kernelspec: notebookMetadata(lessonSlug, "learner").kernelspec };
   return { ...notebook, cells, metadata };
 }
 
+/** The cells of an exercise: its solution, its check and its hidden tests. */
+const cellsOf = (cells: NotebookCell[], name: string) => cells.filter((c) => roleOf(c)?.exercise === name);
+
 function gradeExercise(exercise: Exercise, results: CheckResult[], executed: Notebook): ExerciseGrade {
   const mine = results.filter((r) => r.exercise === exercise.name);
   const base = { exercise: exercise.name, maxPoints: exercise.points, points: 0 };
-  const expectedChecks = executed.cells.filter((c) => {
-    const r = roleOf(c);
-    return r?.exercise === exercise.name && (r.role === "check" || r.role === "hidden");
-  });
+  const own = cellsOf(executed.cells, exercise.name);
+  const stopped = own.map(timedOut).find((s) => s !== undefined);
+  if (stopped !== undefined) return { ...base, result: "timed out", message: `timed out after ${stopped} s` };
+  const expectedChecks = own.filter((c) => roleOf(c)!.role === "check" || roleOf(c)!.role === "hidden");
   const failing = mine.find((r) => r.status !== "passed");
   if (failing?.status === "not-implemented") return { ...base, result: "not implemented", message: "not implemented yet" };
   if (failing) return { ...base, result: "failed", message: `${failing.hidden ? "hidden tests: " : ""}${failing.message}` };
   if (expectedChecks.length === 0 || mine.length < expectedChecks.length) {
     // A check cell that did not run: usually a type error in the exercise cell or the check itself.
-    const silent = executed.cells.find((c) => roleOf(c)?.exercise === exercise.name && errorText(c));
+    const silent = own.find((c) => errorText(c));
     const why = silent ? firstLine(errorText(silent)) : "its check cell is missing or was not run";
     return { ...base, result: "did not run", message: `the check did not run: ${why}` };
   }
@@ -83,17 +94,35 @@ export function readNotebook(file: string): Notebook {
     throw new Error(`${file} is a folder: give one notebook file in it, e.g. ${path.join(file, "00-welcome.ipynb")}, or grade every notebook in it with --gradebook FILE.`);
   }
   if (!file.endsWith(".ipynb")) throw new Error(`${file} is not a notebook: npm run grade takes a lesson's .ipynb file, e.g. notebooks/00-welcome.ipynb.`);
+  let notebook: Notebook;
   try {
-    return JSON.parse(fs.readFileSync(file, "utf8"));
+    notebook = JSON.parse(fs.readFileSync(file, "utf8"));
   } catch (err) {
     throw new Error(`${file} is not a notebook (JSON): ${(err as Error).message}`);
   }
+  if (!Array.isArray(notebook?.cells)) throw new Error(`${file} is not a Jupyter notebook: its JSON has no list of "cells".`);
+  return notebook;
 }
 
-/** Grades a learner's notebook; `reportFile` (JSON) is written when given. */
+/**
+ * Roughly how long grading a lesson takes, in seconds: measured here on 2 busy cores, the solution edition, under
+ * the quick settings the grader uses (one more reason to keep every lesson's quick settings short).
+ */
+const gradingSeconds: Record<string, number> = {
+  "00-welcome": 20, "01-rnn-lstm-theory": 20, "02-mnist-sequence": 25, "03-dinosaur-names": 20, "04-shakespeare": 40, "05-tang-poems": 50,
+};
+
+const roughly = (seconds: number) => (seconds < 50 ? `${Math.max(10, Math.round(seconds / 10) * 10)} seconds` : `${Math.max(1, Math.round(seconds / 60))} minute${seconds >= 90 ? "s" : ""}`);
+
+/**
+ * Grades a learner's notebook; `reportFile` (JSON) is written when given. The kernel runs under the quick settings
+ * (RNN_LESSONS_QUICK=1): the checks do not depend on them, and long training and "Play" cells become short.
+ * `onProgress` hears one line before the start (how long it will take) and one per exercise as it is graded.
+ * `everyCell` runs the whole notebook, skipped cells and the cells after the last exercise too (the tests of a lesson).
+ */
 export async function gradeNotebook(
   notebookFile: string,
-  options: { reportFile?: string; env?: Record<string, string>; timeoutSeconds?: number; keepExecuted?: boolean } = {},
+  options: { reportFile?: string; env?: Record<string, string>; timeoutSeconds?: number; keepExecuted?: boolean; onProgress?: (line: string) => void; everyCell?: boolean } = {},
 ): Promise<GradeReport> {
   const notebook = readNotebook(notebookFile);
   const slug = notebook.metadata?.rnn_lessons?.lesson ?? path.basename(notebookFile, ".ipynb");
@@ -102,18 +131,36 @@ export async function gradeNotebook(
   try {
     const copy = path.join(work, path.basename(notebookFile));
     const log = path.join(work, "checks.jsonl");
-    fs.writeFileSync(copy, JSON.stringify(withHiddenTests(notebook, slug, lesson.exercises)));
+    const prepared = withHiddenTests(notebook, slug, lesson.exercises, options.everyCell);
+    fs.writeFileSync(copy, JSON.stringify(prepared));
     fs.writeFileSync(log, "");
+    const readResults = (): CheckResult[] => fs.readFileSync(log, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l));
+    const started = Date.now();
+    const count = lesson.exercises.length;
+    options.onProgress?.(`grading ${path.basename(notebookFile)}: ${count} exercise${count === 1 ? "" : "s"}, about ${roughly(gradingSeconds[slug] ?? 60)}`);
+    // An exercise is graded once the last of its cells has run; the cells are marked as they finish.
+    const lastCell = new Map(lesson.exercises.map((e) => [Math.max(...cellsOf(prepared.cells, e.name).map((c) => prepared.cells.indexOf(c))), e]));
+    const onCell = (index: number, timedOutAfter?: number) => {
+      if (timedOutAfter !== undefined) prepared.cells[index].metadata = { ...prepared.cells[index].metadata, rnn_lessons: { ...roleOf(prepared.cells[index]), timed_out: timedOutAfter } };
+      const exercise = lastCell.get(index);
+      if (!exercise || !options.onProgress) return;
+      const grade = gradeExercise(exercise, readResults(), prepared);
+      const n = lesson.exercises.indexOf(exercise) + 1;
+      const why = grade.result === "passed" || grade.result === "not implemented" ? "" : `: ${grade.message.length > 60 ? grade.message.slice(0, 59) + "…" : grade.message}`;
+      options.onProgress(`  ${n}/${count} ${exercise.name}: ${grade.points}/${grade.maxPoints} ${grade.result}${why} (${Math.round((Date.now() - started) / 1000)} s)`);
+    };
     // The graded copy logs its runs in the scratch folder: the learner's runs/ stay as they were.
     const runs = path.join(work, "runs");
     const executed = await executeNotebook(copy, path.join(work, "executed.ipynb"), {
-      env: { [env.runs]: runs, ...options.env, [gradeLogVariable]: log },
+      env: { [env.runs]: runs, [env.quick]: "1", ...options.env, [gradeLogVariable]: log },
       timeoutSeconds: options.timeoutSeconds,
+      onCell,
+      label: notebookFile,
     });
-    const results: CheckResult[] = fs.readFileSync(log, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l));
+    const results = readResults();
     const exercises = lesson.exercises.map((exercise) => gradeExercise(exercise, results, executed));
     const cellErrors = executed.cells
-      .map((cell, index) => ({ cell: index + 1, error: firstLine(errorText(cell)) }))
+      .map((cell, index) => ({ cell: index + 1, error: timedOut(cell) !== undefined ? `timed out after ${timedOut(cell)} s` : firstLine(errorText(cell)) }))
       .filter((e) => e.error);
     const report: GradeReport = {
       notebook: notebookFile,
@@ -134,16 +181,24 @@ export async function gradeNotebook(
   }
 }
 
-/** The score table the CLI prints. */
-export function formatReport(report: GradeReport): string {
+/**
+ * The score table the CLI prints, no wider than `width` (the terminal's): a message too long for its column is cut
+ * there with "…" and printed whole under the table.
+ */
+export function formatReport(report: GradeReport, width = 100): string {
   const rows = report.exercises.map((e) => [e.exercise, `${e.points}/${e.maxPoints}`, e.result, e.message]);
   const header = ["exercise", "points", "result", "message"];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i < 3 ? c.padEnd(widths[i]) : c)).join("  ");
+  const room = Math.max(header[3].length, width - widths.slice(0, 3).reduce((a, w) => a + w + 2, 0));
+  widths[3] = Math.min(widths[3], room);
+  const fit = (text: string) => (text.length <= room ? text : text.slice(0, room - 1) + "…");
+  const line = (cells: string[]) => cells.map((c, i) => (i < 3 ? c.padEnd(widths[i]) : fit(c))).join("  ").trimEnd();
+  const long = report.exercises.filter((e) => e.message.length > room).map((e) => `${e.exercise}: ${e.message}`);
   return [
     line(header),
     widths.map((w) => "-".repeat(w)).join("  "),
     ...rows.map(line),
+    ...(long.length ? ["", ...long] : []),
     "",
     `score: ${report.score}/${report.maxScore}  (${report.lesson})`,
   ].join("\n");

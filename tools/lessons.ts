@@ -4,6 +4,7 @@
 //                                        // BEGIN SOLUTION and // END SOLUTION
 //   ```ts {check: "clip"}                the visible check cell under it
 //   ```ts {hidden: "clip"}               hidden tests: in neither edition; `npm run grade` adds them
+//   ```ts {grading: "skip"}              a cell no check needs (long training, Play): `npm run grade` leaves it out
 // The learner edition replaces each solution region with "// YOUR CODE HERE" and a line that throws
 // "not implemented yet"; the solution edition keeps it (without the markers).
 import { createHash } from "crypto";
@@ -19,6 +20,7 @@ export interface CellMeta {
   points?: number;
   check?: string;
   hidden?: string;
+  grading?: "skip";
 }
 
 export interface LessonCell {
@@ -166,6 +168,11 @@ export function buildNotebook(lesson: Lesson, edition: Edition) {
       const role = cell.meta.graded ? "solution" : cell.meta.check ? "check" : undefined;
       const metadata: Record<string, unknown> = {};
       if (exercise) metadata.rnn_lessons = { exercise, role, ...(cell.meta.graded ? { points: cell.meta.points ?? 1 } : {}) };
+      if (cell.meta.grading) {
+        if (exercise) throw new Error(`${lesson.file}:${cell.line}: an exercise's cell cannot be left out of grading`);
+        if (cell.meta.grading !== "skip") throw new Error(`${lesson.file}:${cell.line}: grading: "${cell.meta.grading}" is not known (write {grading: "skip"})`);
+        metadata.rnn_lessons = { grading: "skip" };
+      }
       if (role === "check") Object.assign(metadata, { deletable: false, editable: false });
       const source = cell.meta.graded ? solutionRegion(cell, edition, lesson.file) : cell.source;
       return {

@@ -1,8 +1,9 @@
 // A check cell runs one exercise's expectations and shows a ✓/✗ table of expected vs actual. It never
 // shows a bare stack trace: an unfinished stub reads "not implemented yet", any other error is reported
 // in a row of its own. Under `npm run grade` each result is also appended to a log the grader reads.
+import { AsyncLocalStorage } from "async_hooks";
 import * as fs from "fs";
-import { env, gradeLogFile } from "../course";
+import { env, gradeLogFile, processMemo } from "../course";
 import { displayRich, escapeHtml } from "../display";
 import type { Expectation } from "./expect";
 
@@ -19,7 +20,7 @@ export function notImplemented(exercise: string): NotImplementedError {
   return new NotImplementedError(exercise);
 }
 
-export type CheckStatus = "passed" | "failed" | "not-implemented" | "error";
+export type CheckStatus = "passed" | "failed" | "not-implemented" | "error" | "timed-out";
 
 /** The outcome of one check cell, as shown and as logged for the grader. */
 export interface CheckResult {
@@ -83,10 +84,41 @@ function renderHtml(result: CheckResult): string {
     `<p style="color:${colour};font-weight:bold">${escapeHtml(heading(result))}</p>${table}${hint}</div>`;
 }
 
+/** The exercises whose last check did not pass (kept in processMemo: tslab may load this module again). */
+const notPassed = () => processMemo("check.notPassed", () => new Set<string>());
+
+/** The check running now, in its own code and what it awaits only (an interrupted check leaves nothing behind). */
+const running = () => processMemo("check.running", () => new AsyncLocalStorage<{ exercise: string; told: Set<string> }>());
+
+/** The exercise whose check is running, with the names it has said it took from the library; undefined outside a check. */
+export const runningCheck = () => running().getStore();
+
+/** True when the learner's `exercise` has not passed its last check (its visible check, or a hidden one after it). */
+export const hasNotPassed = (exercise: string): boolean => notPassed().has(exercise);
+
 function report(result: CheckResult): void {
   displayRich({ html: renderHtml(result), text: renderText(result) });
+  if (result.status === "passed" && !result.hidden) notPassed().delete(result.exercise);
+  if (result.status !== "passed") notPassed().add(result.exercise);
   const log = gradeLogFile();
   if (log) fs.appendFileSync(log, JSON.stringify(result) + "\n");
+}
+
+/**
+ * Exercises whose cells `npm run grade` stopped for running too long (its log says so): the cells after them use
+ * the library's reference instead of running the learner's function again. Re-read only when the log grows.
+ */
+export function stoppedByGrader(exercise: string): boolean {
+  const log = gradeLogFile();
+  if (!log || !fs.existsSync(log)) return false;
+  const memo = processMemo("check.stopped", () => ({ size: -1, stopped: new Set<string>() }));
+  const size = fs.statSync(log).size;
+  if (size !== memo.size) {
+    memo.size = size;
+    const lines = fs.readFileSync(log, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l) as CheckResult);
+    memo.stopped = new Set(lines.filter((r) => r.status === "timed-out").map((r) => r.exercise));
+  }
+  return memo.stopped.has(exercise);
 }
 
 /**
@@ -104,7 +136,8 @@ export function check(
   const hidden = options.hidden ?? false;
   let outcome: Expectation[] | Promise<Expectation[]>;
   try {
-    outcome = body();
+    // While the body runs, withFallback gives the library's version of every other exercise (see fallback.ts).
+    outcome = running().run({ exercise, told: new Set() }, body);
   } catch (err) {
     return report(resultOf(exercise, hidden, err, true));
   }

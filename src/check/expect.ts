@@ -120,6 +120,14 @@ export function firstDifference(a: Nested, b: Nested, at = ""): { at: string; ac
     }
     return null;
   }
+  if (typeof a === "string" && typeof b === "string" && a !== b) {
+    // Two long texts: show where they part, not both whole.
+    const chars = [Array.from(a), Array.from(b)];
+    let i = 0;
+    while (i < Math.min(chars[0].length, chars[1].length) && chars[0][i] === chars[1][i]) i++;
+    const around = (c: string[]) => (i > 10 ? "…" : "") + JSON.stringify(c.slice(Math.max(0, i - 10), i + 20).join("")) + (c.length > i + 20 ? "…" : "");
+    return { at: `${at ? `${at} ` : ""}character ${i}`, actual: around(chars[0]), expected: around(chars[1]) };
+  }
   return deepEqual(a, b) ? null : { at: at || "value", actual: preview(a), expected: preview(b) };
 }
 

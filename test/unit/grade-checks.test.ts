@@ -5,6 +5,7 @@ import * as path from "node:path";
 import { test } from "node:test";
 import { check, expectClose, expectEqual, expectShape, expectThrows, expectTrue, gradeLogVariable, notImplemented, withFallback } from "../../src/check/index";
 import { preview } from "../../src/check/expect";
+import { formatReport, GradeReport } from "../../tools/grader";
 import * as np from "../../src/np/index";
 
 /** Runs `fn` with console.log captured (check() prints its table outside a notebook). */
@@ -96,4 +97,53 @@ test("withFallback uses the reference only while the learner's function is not i
   const wrong = withFallback("twice", (_x: number): number => { throw new RangeError("bug"); }, reference);
   assert.throws(() => wrong(1), /bug/); // a real error in the learner's code is not hidden
   assert.equal(withFallback("twice", (x: number) => x + x + 1, reference)(1), 3);
+});
+
+test("two long texts that differ: the message shows where they part, not both whole", () => {
+  const expected = "shall i compare thee to a summer's day?\n".repeat(6);
+  const actual = expected.slice(0, 100) + "X" + expected.slice(101);
+  const row = expectEqual("the text", actual, expected);
+  assert.equal(row.passed, false);
+  assert.equal(row.message, `at character 100: …"mpare theeXto a summer's day?\\n"…, expected …"mpare thee to a summer's day?\\n"…`);
+  assert.equal(expectEqual("short", "abc", "abd").message, `at character 2: "abc", expected "abd"`);
+});
+
+test("inside another exercise's check, withFallback uses the reference, and says so once when the learner's has not passed", async () => {
+  const reference = (x: number) => x * 2;
+  const wrong = withFallback("twice", (x: number) => x * 3, reference);
+  const { printed } = quietly(() => {
+    check("twice", () => [expectEqual("twice(2)", wrong(2), 4)]); // its own check: the learner's, wrong
+    check("quadruple", () => [expectEqual("quadruple(2)", wrong(wrong(2)), 8)]);
+  });
+  assert.match(printed, /^✗ twice: 1 of 1 checks failed/);
+  assert.match(printed, /\(This check of quadruple uses the library's twice: yours has not passed its own check\.\)\n✓ quadruple: all 1 checks passed/);
+  assert.equal(printed.match(/This check of/g)!.length, 1);
+  assert.equal(wrong(2), 6, "outside a check, the learner's own function runs");
+  // An async check keeps to the reference after an await, and leaves nothing behind once it is done.
+  const later = quietly(() => check("quadruple", async () => {
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    return [expectEqual("after an await", wrong(1), 2)];
+  }));
+  await later.value;
+  assert.equal(wrong(2), 6);
+});
+
+test("the score table keeps to the terminal's width; a long message is cut in it and given whole under it", () => {
+  const message = `1 of 3 checks failed: the text, seed 1, T 0.5: ${"x".repeat(600)}`;
+  const report: GradeReport = {
+    notebook: "n.ipynb", lesson: "04-shakespeare", gradedAt: "", score: 2, maxScore: 5, cellErrors: [],
+    exercises: [
+      { exercise: "vectorization", points: 2, maxPoints: 2, result: "passed", message: "2 check cells passed" },
+      { exercise: "generateOutput", points: 0, maxPoints: 3, result: "failed", message },
+    ],
+  };
+  for (const width of [80, 100]) {
+    const text = formatReport(report, width);
+    const lines = text.split("\n");
+    const table = lines.slice(0, 4);
+    assert.ok(table.every((l) => l.length <= width), `wider than ${width}:\n${table.join("\n")}`);
+    assert.match(table[3], /^generateOutput  0\/3     failed  1 of 3 checks failed: .*…$/);
+    assert.ok(lines.includes(`generateOutput: ${message}`));
+    assert.equal(lines[lines.length - 1], "score: 2/5  (04-shakespeare)");
+  }
 });

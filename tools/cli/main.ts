@@ -79,7 +79,7 @@ const commands: Record<string, Command> = {
     flags: {
       report: { type: "string", help: "where to write the JSON report (default reports/grades/NAME.json)" },
       gradebook: { type: "string", help: "grade every notebook under the folder given and write this CSV (learner, exercise, points, ...)" },
-      timeout: { type: "integer", default: 900, help: "seconds a cell may run" },
+      timeout: { type: "integer", default: 300, help: "seconds a cell may run; a cell stopped after them scores its exercise 0" },
     },
     async run(positional, flags) {
       if (positional.length !== 1) throw new UsageError("give one notebook, e.g. npm run grade notebooks/00-welcome.ipynb");
@@ -106,8 +106,8 @@ const commands: Record<string, Command> = {
       installKernel();
       const reportFile = (flags.report as string | undefined) ??
         path.join(reportsRoot(), "grades", `${path.basename(notebook, ".ipynb")}.json`);
-      const report = await gradeNotebook(notebook, { reportFile, timeoutSeconds: flags.timeout as number });
-      console.log(formatReport(report));
+      const report = await gradeNotebook(positional[0], { reportFile, timeoutSeconds: flags.timeout as number, onProgress: (line) => console.log(line) });
+      console.log(formatReport(report, process.stdout.columns || 100));
       console.log(`report: ${path.relative(process.cwd(), reportFile)}`);
       return 0;
     },
