@@ -190,6 +190,14 @@ test("a class on JupyterHub from docs/TEACHING.md: students log in, run and save
     run("npm", ["run", "--silent", "grade", "--", path.join(work, "submissions"), "--gradebook", gradebook], { cwd: repoRoot });
     const rows = fs.readFileSync(gradebook, "utf8").trim().split("\n").slice(1);
     assert.deepEqual([...new Set(rows.map((r) => r.split(",")[0]))].sort(), [...students].sort(), "one gradebook, both students");
+    // A student grades their own notebook in the release: the visible checks only, said in one line; the report in their home.
+    const mine = path.join("/home", students[0], "rnn-lessons", "notebooks", "00-welcome.ipynb");
+    const own = spawnSync("runuser", ["-u", students[0], "--", "npm", "run", "--silent", "grade", "--", mine], {
+      cwd: course, encoding: "utf8", env: { ...process.env, HOME: path.join("/home", students[0]), USER: students[0], RNN_LESSONS_RUNS: "", RNN_LESSONS_HOME: "" },
+    });
+    assert.equal(own.status, 0, own.stderr);
+    assert.match(own.stdout, /^\(This copy of the course is a students' release: it has no hidden tests, so only the visible checks were run; your teacher's grade runs both\.\)$/m);
+    assert.match(own.stdout, new RegExp(`^report: /home/${students[0]}/rnn-lessons/reports/grades/00-welcome\\.json$`, "m"));
   } finally {
     for (const socket of sockets) socket.terminate();
     if (hub?.pid) {

@@ -5,7 +5,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as Papa from "papaparse";
-import { loadLesson, notebookMetadata, Exercise } from "./lessons";
+import { lessonsDir, loadLesson, notebookMetadata, Exercise } from "./lessons";
 import type { CheckResult } from "../src/check/check";
 import { gradeLogVariable } from "../src/check/check";
 import { env } from "../src/course";
@@ -22,6 +22,8 @@ export interface ExerciseGrade {
 export interface GradeReport {
   notebook: string;
   lesson: string;
+  /** False in a students' release, which has no hidden tests: only the visible checks ran. */
+  hiddenTests?: boolean;
   gradedAt: string;
   score: number;
   maxScore: number;
@@ -31,7 +33,7 @@ export interface GradeReport {
   executed?: Notebook;
 }
 
-const roleOf = (cell: NotebookCell) => cell.metadata?.rnn_lessons as { exercise?: string; role?: string; grading?: string } | undefined;
+const roleOf = (cell: NotebookCell) => cell.metadata?.rnn_lessons as { exercise?: string; role?: string; grading?: string; points?: number } | undefined;
 
 /**
  * The notebook to execute: the learner's cells up to the last exercise's, outputs cleared, hidden tests after each
@@ -104,6 +106,20 @@ export function readNotebook(file: string): Notebook {
   return notebook;
 }
 
+const noHiddenTests = "(This copy of the course is a students' release: it has no hidden tests, so only the visible checks were run; your teacher's grade runs both.)";
+
+/**
+ * The exercises to grade with their hidden tests, from the lesson's source; in a students' release, which has no
+ * lesson sources (npm run release), from the notebook's own cells (their names and points), without hidden tests.
+ */
+function exercisesOf(slug: string, notebook: Notebook): { exercises: Exercise[]; hiddenTests: boolean } {
+  if (fs.existsSync(path.join(lessonsDir, `${slug}.md`))) return { exercises: loadLesson(slug).exercises, hiddenTests: true };
+  const exercises = notebook.cells.map(roleOf)
+    .filter((r) => r?.role === "solution" && r.exercise !== undefined)
+    .map((r) => ({ name: r!.exercise!, points: r!.points ?? 1, hiddenTests: [] }));
+  return { exercises, hiddenTests: false };
+}
+
 /**
  * Roughly how long grading a lesson takes, in seconds: measured here on 2 busy cores, the solution edition, under
  * the quick settings the grader uses (one more reason to keep every lesson's quick settings short).
@@ -126,7 +142,7 @@ export async function gradeNotebook(
 ): Promise<GradeReport> {
   const notebook = readNotebook(notebookFile);
   const slug = notebook.metadata?.rnn_lessons?.lesson ?? path.basename(notebookFile, ".ipynb");
-  const lesson = loadLesson(slug);
+  const lesson = exercisesOf(slug, notebook);
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "rnn-grade-"));
   try {
     const copy = path.join(work, path.basename(notebookFile));
@@ -162,9 +178,11 @@ export async function gradeNotebook(
     const cellErrors = executed.cells
       .map((cell, index) => ({ cell: index + 1, error: timedOut(cell) !== undefined ? `timed out after ${timedOut(cell)} s` : firstLine(errorText(cell)) }))
       .filter((e) => e.error);
+    if (!lesson.hiddenTests) options.onProgress?.(noHiddenTests);
     const report: GradeReport = {
       notebook: notebookFile,
       lesson: slug,
+      hiddenTests: lesson.hiddenTests,
       gradedAt: new Date().toISOString(),
       score: exercises.reduce((s, e) => s + e.points, 0),
       maxScore: exercises.reduce((s, e) => s + e.maxPoints, 0),
@@ -201,6 +219,7 @@ export function formatReport(report: GradeReport, width = 100): string {
     ...(long.length ? ["", ...long] : []),
     "",
     `score: ${report.score}/${report.maxScore}  (${report.lesson})`,
+    ...(report.hiddenTests === false ? [noHiddenTests] : []),
   ].join("\n");
 }
 

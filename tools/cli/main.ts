@@ -4,7 +4,7 @@ import * as path from "path";
 import { describeFlags, FlagSpec, parseFlags, UsageError } from "./flags";
 import { buildLessons } from "../lessons";
 import { reportsRoot } from "../../src/course";
-import { outFolderProblem } from "../../src/runs/paths";
+import { displayPath, outFolderProblem } from "../../src/runs/paths";
 import { ensureJupyter, installKernel, MissingTool } from "../setup";
 
 // Commands load their modules when run, so `npm run lessons` does not start TensorFlow.js.
@@ -108,7 +108,7 @@ const commands: Record<string, Command> = {
         path.join(reportsRoot(), "grades", `${path.basename(notebook, ".ipynb")}.json`);
       const report = await gradeNotebook(positional[0], { reportFile, timeoutSeconds: flags.timeout as number, onProgress: (line) => console.log(line) });
       console.log(formatReport(report, process.stdout.columns || 100));
-      console.log(`report: ${path.relative(process.cwd(), reportFile)}`);
+      console.log(`report: ${displayPath(reportFile)}`);
       return 0;
     },
   },
