@@ -22,8 +22,9 @@ const tsx = path.join(repoRoot, "node_modules", ".bin", "tsx");
 const cliMain = path.join(repoRoot, "tools", "cli", "main.ts");
 
 /** Starts `npm run poems -- --port 0` and resolves with its process and the URL it prints. */
-function startServer(): Promise<{ child: ChildProcess; url: string; output: () => string }> {
-  const child = spawn(tsx, [cliMain, "poems", "--port", "0"], { cwd: repoRoot, env: { ...process.env, RNN_LESSONS_RUNS: runsDir }, stdio: ["ignore", "pipe", "pipe"] });
+function startServer(flags: string[] = []): Promise<{ child: ChildProcess; url: string; output: () => string }> {
+  // node itself (as npm run poems does), not the tsx wrapper: a signal then reaches the server.
+  const child = spawn(process.execPath, ["--import", "tsx", cliMain, "poems", "--port", "0", ...flags], { cwd: repoRoot, env: { ...process.env, RNN_LESSONS_RUNS: runsDir }, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`the studio printed no URL in 60 s:\n${output}`)), 60000);
@@ -191,8 +192,18 @@ test("the poem studio: write, see why, revise and pin in a real browser; sonnets
   }
 });
 
-test("npm run poems refuses a port in use and says a non-loopback host still needs the token", { timeout: 60000 }, () => {
-  const busy = spawnSync(tsx, [cliMain, "poems", "--port", "99999"], { cwd: repoRoot, encoding: "utf8" });
-  assert.equal(busy.status, 2);
-  assert.match(busy.stderr, /--port must be from 0 to 65535, got 99999/);
+test("npm run poems on a non-loopback host says so and still needs the token; a bad port is one sentence", { timeout: 90000 }, async () => {
+  const badPort = spawnSync(tsx, [cliMain, "poems", "--port", "99999"], { cwd: repoRoot, encoding: "utf8" });
+  assert.equal(badPort.status, 2);
+  assert.match(badPort.stderr, /--port must be from 0 to 65535, got 99999/);
+  const server = await startServer(["--host", "0.0.0.0"]);
+  try {
+    assert.match(server.output(), /--host 0\.0\.0\.0 is not loopback: other machines can reach the studio, and they still need the token in the URL below\./);
+    const url = new URL(server.url);
+    const port = url.port;
+    assert.equal((await fetch(`http://127.0.0.1:${port}/api/models`)).status, 403);
+    assert.equal((await fetch(`http://127.0.0.1:${port}/?token=${url.searchParams.get("token")}`)).status, 200);
+  } finally {
+    server.child.kill("SIGKILL");
+  }
 });

@@ -131,6 +131,12 @@ function finishPoem(done) {
       span.append(reading);
     }
   });
+  for (const pin of document.querySelectorAll("#poem .pin-line")) {
+    const places = [...pin.parentElement.querySelectorAll(".char")].map((c) => Number(c.dataset.position));
+    const on = places.some((p) => tangState.pinned.has(p));
+    pin.classList.toggle("on", on);
+    pin.textContent = on ? "pinned" : "pin";
+  }
   const s = tangState.settings;
   const rhyme = done.rhymes.length === 0 ? "" : done.rhymeClasses.length > 0 ? ` · rhyme ${done.rhymeClasses.join("/")}` : " · no shared rhyme";
   $("#poem-about").textContent = `${done.form ?? "free poem"}${rhyme} · temperature ${s.temperature} · seed ${done.seed}`;
