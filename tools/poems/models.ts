@@ -37,7 +37,7 @@ export interface Loaded {
 }
 
 /** Most generators of one model out at once: more poems than this wait their turn. */
-const limit = 8;
+const limit = 24;
 
 /** The shipped models, and the learners' models of each lesson. */
 function entries(): Array<ModelEntry & { dir: string }> {
