@@ -53,14 +53,23 @@ test("the poem studio: write, see why, revise and pin in a real browser; sonnets
   fs.writeFileSync(path.join(broken.dir, "model", "vocab.json"), "[]");
   broken.finish();
 
-  // The CLI writes the poem the page must write too (in parallel with the server's start).
+  // A learner's run with a model that loads (a copy of the shipped one): listed, and it writes.
+  const mine = startRun("tang", { model: "poem lstm", lr: 0.02 });
+  fs.cpSync(path.join(repoRoot, "datasets", "pretrained", "tang-lstm"), path.join(mine.dir, "model"), { recursive: true });
+  mine.finish();
+
+  // The CLI writes the poem and the sonnet the page must write too (in parallel with the server's start).
   const settings = { heads: "春夏秋冬", form: "五言绝句", seed: 5, temperature: 0.7 };
-  const cli = new Promise<string>((resolve) => {
-    const child = spawn(tsx, [cliMain, "generate", "tang", "--heads", settings.heads, "--form", settings.form, "--rhyme", "--seed", String(settings.seed), "--temperature", String(settings.temperature), "--json"], { cwd: repoRoot, stdio: ["ignore", "pipe", "ignore"] });
+  const generate = (args: string[]) => new Promise<string>((resolve) => {
+    const child = spawn(process.execPath, ["--import", "tsx", cliMain, "generate", ...args], { cwd: repoRoot, stdio: ["ignore", "pipe", "ignore"] });
     let out = "";
     child.stdout.on("data", (c) => (out += c));
-    child.on("exit", () => resolve(JSON.parse(out.trim().split("\n").pop()!).text));
+    child.on("exit", () => resolve(out));
   });
+  const cli = generate(["tang", "--heads", settings.heads, "--form", settings.form, "--rhyme", "--seed", String(settings.seed), "--temperature", String(settings.temperature), "--json"])
+    .then((out) => JSON.parse(out.trim().split("\n").pop()!).text as string);
+  const cliSonnet = generate(["shakespeare", "--prompt", "shall i compare thee", "--length", "120", "--seed", "1", "--temperature", "0.7"])
+    .then((out) => out.slice(out.indexOf("\n") + 1).replace(/\n$/, "")); // after the backend's line
   const server = await startServer();
   const origin = new URL(server.url).origin;
   const token = new URL(server.url).searchParams.get("token")!;
@@ -158,6 +167,16 @@ test("the poem studio: write, see why, revise and pin in a real browser; sonnets
     assert.equal(await sentence("春夏秋冬"), "五言律诗 has 8 lines, but 4 heads were given (春夏秋冬).");
     assert.equal(await sentence("春夏秋冬", "9"), 'The temperature must be a number above 0 and at most 3, got "9".');
 
+    // Your own model: chosen in the menu, it writes (a copy of the shipped model: the same poem with the same seed).
+    await page.selectOption("#tang-form [name=form]", settings.form);
+    await page.fill("#tang-form [name=heads]", settings.heads);
+    await page.fill("#tang-form [name=temperature]", String(settings.temperature));
+    await page.selectOption("#tang-form [name=model]", `run:tang/${mine.id}`);
+    await page.click("#write");
+    await page.waitForSelector("#poem[data-state=done]");
+    assert.equal(await poemText(page), poem);
+    await page.selectOption("#tang-form [name=model]", "shipped:tang-lstm");
+
     // 6. Sonnets: streamed, and the same "why this character" view.
     await page.click(".tab[data-tab=sonnet]");
     await page.fill("#sonnet-form [name=length]", "120");
@@ -166,6 +185,7 @@ test("the poem studio: write, see why, revise and pin in a real browser; sonnets
     await page.waitForSelector("#sonnet-text[data-state=done]");
     const sonnet = (await page.textContent("#sonnet-text")) ?? "";
     assert.ok(sonnet.startsWith("shall i compare thee") && sonnet.length === "shall i compare thee".length + 120, sonnet);
+    assert.equal(sonnet, await cliSonnet, "the page and npm run generate -- shakespeare wrote different sonnets with the same settings and seed");
     await page.click("#sonnet-text .char[data-position='30']");
     await page.waitForSelector("#sonnet-why:not([hidden]) .choice");
     const sonnetPs = await page.$$eval("#sonnet-why .choice", (rows) => rows.map((r) => Number((r as HTMLElement).dataset.p)));
@@ -176,6 +196,7 @@ test("the poem studio: write, see why, revise and pin in a real browser; sonnets
     // 7. Your models: the broken run is listed with its sentence; everything came from the studio itself.
     const models = (await page.textContent("#models")) ?? "";
     assert.match(models, new RegExp(`your tang run ${broken.id} .*: does not load\\. .*model\\.json is missing`));
+    assert.match(models, new RegExp(`your tang run ${mine.id} \\(finished\\): ready`));
     assert.ok(requests.every((u) => u.startsWith(origin)), `requests outside the studio: ${requests.filter((u) => !u.startsWith(origin))}`);
 
     // 8. The server gone: the page says so, and how to start it.

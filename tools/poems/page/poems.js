@@ -223,7 +223,7 @@ $("#poem").addEventListener("click", (event) => {
 function renderWhy(panel, why, readings, onPick) {
   panel.replaceChildren();
   const title = document.createElement("h2");
-  title.textContent = `Why “${why.char}” at place ${why.position + 1}`;
+  title.textContent = `Why “${why.char}”${why.reading ? ` (${why.reading})` : ""} at place ${why.position + 1}`;
   const rule = document.createElement("p");
   rule.className = "rule";
   rule.textContent = `Rule here: ${why.rule} (${why.allowedCount} symbols allowed).`;
@@ -270,6 +270,7 @@ async function showWhyTang(position) {
   try {
     const { why } = await askJson("/api/tang/why", { ...tangState.settings, text: tangState.text, position });
     const panel = $("#why");
+    why.reading = tangState.done.pinyin[position];
     renderWhy(panel, why, why.pinyin, (char) => {
       writeTang("/api/tang/rewrite", { ...rewriteSettings(), change: position, char }, `${why.char}→${char} at place ${position + 1}`);
     });
