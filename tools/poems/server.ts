@@ -119,11 +119,11 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse, token
         return send(res, 200, { models: await listModels() });
       case "/api/tang/write":
       case "/api/tang/rewrite":
-        return await streamTang(res, req, q, url.pathname.endsWith("rewrite"));
+        return await streamTang(res, q, url.pathname.endsWith("rewrite"));
       case "/api/tang/why":
         return await whyTang(res, q);
       case "/api/sonnet/write":
-        return await streamSonnet(res, req, q);
+        return await streamSonnet(res, q);
       case "/api/sonnet/why":
         return await whySonnet(res, q);
       default:
@@ -172,9 +172,9 @@ function tangOptions(q: URLSearchParams): tang.PoemOptions & { seed: number } {
 }
 
 /** Sends each step as a JSON line as soon as it is written, letting other requests run between characters; stops when the page goes away. */
-async function stream<T extends { position: number; char: string }, R>(res: http.ServerResponse, req: http.IncomingMessage, steps: Generator<T, R, void>, finish: (result: R) => object): Promise<void> {
+async function stream<T extends { position: number; char: string }, R>(res: http.ServerResponse, steps: Generator<T, R, void>, finish: (result: R) => object): Promise<void> {
   let gone = false;
-  req.on("close", () => (gone = !res.writableFinished));
+  res.on("close", () => (gone = !res.writableFinished)); // the page went away before the end
   let next = steps.next(); // bad settings throw here, before anything is sent: a 400 with the sentence
   res.writeHead(200, { "content-type": "application/x-ndjson; charset=utf-8", "cache-control": "no-store", "x-content-type-options": "nosniff" });
   try {
@@ -207,7 +207,7 @@ function tangDone(poem: tang.GeneratedPoem, options: tang.PoemOptions & { seed: 
   };
 }
 
-async function streamTang(res: http.ServerResponse, req: http.IncomingMessage, q: URLSearchParams, rewrite: boolean): Promise<void> {
+async function streamTang(res: http.ServerResponse, q: URLSearchParams, rewrite: boolean): Promise<void> {
   const loaded = await modelOf(q, "tang");
   const options = tangOptions(q);
   const vocab = loaded.vocab as PoemVocab;
@@ -222,7 +222,7 @@ async function streamTang(res: http.ServerResponse, req: http.IncomingMessage, q
     } else {
       steps = tang.writePoem(generator, vocab, options);
     }
-    await stream(res, req, steps, (poem) => tangDone(poem, options));
+    await stream(res, steps, (poem) => tangDone(poem, options));
   } finally {
     loaded.release(generator);
   }
@@ -260,7 +260,7 @@ function knownPrompt(loaded: Loaded, prompt: string): string {
   return text;
 }
 
-async function streamSonnet(res: http.ServerResponse, req: http.IncomingMessage, q: URLSearchParams): Promise<void> {
+async function streamSonnet(res: http.ServerResponse, q: URLSearchParams): Promise<void> {
   const loaded = await modelOf(q, "sonnet");
   const o = sonnetOptions(q);
   const prompt = knownPrompt(loaded, o.prompt);
@@ -275,7 +275,7 @@ async function streamSonnet(res: http.ServerResponse, req: http.IncomingMessage,
         yield s;
       }
     })();
-    await stream(res, req, collect, () => ({ text, promptLength: Array.from(prompt).length, seed: o.seed }));
+    await stream(res, collect, () => ({ text, promptLength: Array.from(prompt).length, seed: o.seed }));
   } finally {
     loaded.release(generator);
   }
