@@ -79,12 +79,11 @@ function replayTo(model: PoemModel, vocab: PoemVocab, text: string, position: nu
   const indices = poemIndices(vocab, text);
   if (!(Number.isInteger(position) && position >= 0 && position < indices.length)) throw new Error(`The place must be a whole number from 0 to ${indices.length - 1} (the poem has ${indices.length} characters), got ${position}.`);
   const steps = writePoem(model, vocab, replayOptions(text, options), { given: (at) => indices[at] });
-  for (;;) {
-    const next = steps.next();
-    if (next.done) break;
-    if (next.value.position === position) {
+  for (let next = steps.next(); !next.done; next = steps.next()) {
+    const step = next.value as PoemStep;
+    if (step.position === position) {
       steps.return(undefined as never);
-      return next.value;
+      return step;
     }
   }
   throw new Error(`The poem ended before place ${position + 1}.`);
