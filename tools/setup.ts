@@ -15,6 +15,8 @@ export const kernelDisplayName = "TypeScript (RNN lessons)";
 const jupyterPackages = ["jupyter-notebook", "jupyter-nbconvert", "python3-nbclient", "python3-ipykernel", "jupyter-client"];
 const numpyPackages = ["python3-numpy"];
 const browserPackages = ["chromium"];
+const cjkPackages = ["fonts-noto-cjk"];
+const cjkFont = "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc";
 
 /** The environment every Jupyter process of the course runs with: the project-local folders. */
 export function jupyterEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
@@ -87,6 +89,8 @@ export function ensureHub(): void {
 
 export function ensureChromium(): void {
   ensure(`Chromium (${chromiumPath})`, () => fs.existsSync(chromiumPath), browserPackages);
+  // The poem studio's screenshots show Chinese: without a CJK font every character is a box (the test passes anyway).
+  if (!fs.existsSync(cjkFont) && isRootOnDebian()) aptInstall(cjkPackages);
 }
 
 /**

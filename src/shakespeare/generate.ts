@@ -97,15 +97,20 @@ export interface SampleTextOptions {
   random?: () => number;
   /** Lowercase the prompt first (default false; loadCharModel's `lowercase` says what the model needs). */
   lowercase?: boolean;
-  /** Called with each character as it is sampled: a terminal prints the text as it is written. */
-  onChar?: (c: string) => void;
+}
+
+/** One character written after a prompt: its place in what is written (0 first), and the character. */
+export interface TextStep {
+  position: number;
+  char: string;
 }
 
 /**
- * Returns the text sampled after `prompt` (the prompt itself not included): resets the generator, feeds the prompt
- * to warm its state, then samples up to `length` characters at `temperature`, stopping after `lines` line breaks.
+ * Writes after `prompt` one character at a time (a page shows each at once): resets the generator, feeds the prompt to
+ * warm its state, then samples up to `length` characters at `temperature`, stopping after `lines` line breaks.
+ * sampleText is this, joined.
  */
-export function sampleText(gen: CharGenerator, vocab: Vocab, prompt: string, opts: SampleTextOptions = {}): string {
+export function* sampleSteps(gen: CharGenerator, vocab: Vocab, prompt: string, opts: SampleTextOptions = {}): Generator<TextStep, void, void> {
   const length = opts.length ?? 400;
   const temperature = opts.temperature ?? 0.5;
   const lines = opts.lines ?? Infinity;
@@ -116,20 +121,24 @@ export function sampleText(gen: CharGenerator, vocab: Vocab, prompt: string, opt
   gen.reset();
   for (let i = 0; i < ix.length - 1; i++) gen.stepLogits(ix[i]);
   let current = ix[ix.length - 1];
-  let out = "";
   let breaks = 0;
   let lineHasText = !opts.textLinesOnly || !prompt.endsWith("\n");
   for (let i = 0; i < length && breaks < lines; i++) {
     current = gen.sampleAfter(current, { temperature, random });
     const c = vocab.ixToChar[current];
-    out += c;
-    opts.onChar?.(c);
+    yield { position: i, char: c };
     if (c !== "\n") lineHasText = lineHasText || c.trim() !== "";
     else {
       if (lineHasText || !opts.textLinesOnly) breaks++;
       lineHasText = false;
     }
   }
+}
+
+/** Returns the text sampled after `prompt` (the prompt itself not included): sampleSteps, joined. */
+export function sampleText(gen: CharGenerator, vocab: Vocab, prompt: string, opts: SampleTextOptions = {}): string {
+  let out = "";
+  for (const step of sampleSteps(gen, vocab, prompt, opts)) out += step.char;
   return out;
 }
 

@@ -23,7 +23,7 @@ import type { PoemVocab } from "../data/poems";
 import { sampleIndex, seededRandom } from "../tf/generate";
 import { formByName, isHan, lineEndOf, lineEnds, regularForms, sentenceEnds } from "./forms";
 import type { Form, FormName } from "./forms";
-import { rhymeClasses } from "./rhyme";
+import { rhymeClasses, sharedRhyme } from "./rhyme";
 import type { RhymeClass } from "./rhyme";
 
 /** The probabilities [vocabSize] of the symbol after prevIndex, once prevIndex is fed (the model keeps its own state). */
@@ -181,12 +181,39 @@ function mass(p: ArrayLike<number>, allowed: readonly number[]): number {
   return total;
 }
 
+/** One symbol of a poem as it is written: where it stands, what it is, and, for the curious, how it was chosen. */
+export interface PoemStep {
+  /** Its place in the poem's text (0 for the first character; punctuation counts). */
+  position: number;
+  index: number;
+  char: string;
+  /** The model's probabilities [vocabSize] for this place, before the masks and the temperature. */
+  p: ArrayLike<number>;
+  /** The symbols the masks allowed here. */
+  allowed: readonly number[];
+  /** The rule that chose `allowed`, in words ("line 2 ends in a rhyme of 江阳…"). */
+  rule: string;
+  /** False when the symbol was given (a pinned or kept character) instead of drawn. */
+  drawn: boolean;
+}
+
 /**
- * Returns a poem written by `model` under the masks of `options` (see the file's header): free, in a regular form, as an
- * acrostic, rhyming. Always ends. Throws a sentence naming the character for a first character or head the
- * vocabulary lacks, and for options that contradict each other.
+ * What a revision keeps (revise.ts): `given(position)` returns the symbol that must stand there (a character kept,
+ * pinned or picked by the writer) or undefined to draw one; `rhymeWith` lists characters given at later rhyme places,
+ * which every rhyme drawn before them must rhyme with.
  */
-export function generatePoem(model: PoemModel, vocab: PoemVocab, options: PoemOptions = {}): GeneratedPoem {
+export interface PoemPlan {
+  given?: (position: number) => number | undefined;
+  rhymeWith?: readonly number[];
+}
+
+/**
+ * Writes a poem with `model` under the masks of `options` (see the file's header), one symbol at a time: yields each
+ * symbol as it is written (a page shows it at once), and returns the poem. generatePoem is this, run to the end. Always
+ * ends. Throws a sentence naming the character for a first character or head the vocabulary lacks, and for options
+ * that contradict each other.
+ */
+export function* writePoem(model: PoemModel, vocab: PoemVocab, options: PoemOptions = {}, plan: PoemPlan = {}): Generator<PoemStep, GeneratedPoem, void> {
   const temperature = options.temperature ?? 1;
   if (!(temperature > 0 && Number.isFinite(temperature))) throw new Error(`temperature must be a number above 0, got ${temperature}.`);
   const random = options.random ?? (options.seed !== undefined ? seededRandom(options.seed) : Math.random);
@@ -243,49 +270,75 @@ export function generatePoem(model: PoemModel, vocab: PoemVocab, options: PoemOp
   const rhymeUsed: number[] = [];
   const rhymeStarts = rhyme ? index.han.filter((i) => (index.rhymeClasses[i] ?? []).length > 0) : [];
   if (rhyme && rhymeStarts.length === 0) throw new Error("rhyme: true needs characters with a known reading, and pinyin-pro knows none of this vocabulary's.");
+  if (rhyme && plan.rhymeWith && plan.rhymeWith.length > 0) {
+    // Rhymes kept further on: every rhyme written before them must rhyme with them all.
+    const kept = plan.rhymeWith.map((i) => vocab.ixToChar[i]);
+    rhymeSet = sharedRhyme(kept);
+    if (rhymeSet.length === 0) throw new Error(`The rhyme characters kept (${kept.join(" ")}) share no rhyme: unpin one of them.`);
+    rhymeUsed.push(...plan.rhymeWith);
+  }
+  const han = (i: number) => vocab.ixToChar[i];
 
   for (;;) {
     let allowed: number[];
+    let rule: string;
     let rhymeChoice = false;
+    let rhyming: number[] = [];
     if (free) {
       const last = out.length === 0 ? null : vocab.ixToChar[out[out.length - 1]];
       const n = out.length;
-      if (last === null) allowed = firstIx !== undefined ? [firstIx] : index.han;
-      else if (sentenceEnds.includes(last)) allowed = n >= maxLength - 1 ? [vocab.end] : index.hanEnd;
-      else if (lineEnds.includes(last)) allowed = index.han;
-      else if (n >= maxLength - 1) allowed = index.sentenceEnds;
-      else if (n >= maxLength - 2) allowed = index.hanSentenceEnds;
-      else allowed = index.hanPunctuation;
+      if (last === null) [allowed, rule] = firstIx !== undefined ? [[firstIx], `the poem starts with ${han(firstIx)}`] : [index.han, "a poem starts with a character"];
+      else if (sentenceEnds.includes(last)) [allowed, rule] = n >= maxLength - 1 ? [[vocab.end], `the poem has its ${maxLength} symbols: it ends`] : [index.hanEnd, "after 。？！: a character, or the end"];
+      else if (lineEnds.includes(last)) [allowed, rule] = [index.han, "after punctuation: a character"];
+      else if (n >= maxLength - 1) [allowed, rule] = [index.sentenceEnds, `the poem reaches its ${maxLength} symbols: 。？！ closes it`];
+      else if (n >= maxLength - 2) [allowed, rule] = [index.hanSentenceEnds, `the poem nears its ${maxLength} symbols: a character or 。？！`];
+      else [allowed, rule] = [index.hanPunctuation, "a character or punctuation (the end only after 。？！)"];
     } else if (lines !== null && line === lines) {
-      allowed = [vocab.end];
+      [allowed, rule] = [[vocab.end], `the poem has its ${lines} lines: it ends`];
     } else if (line === 4 && inLine === 0 && lines === null) {
-      allowed = index.hanEnd; // a 绝句 ends here, a 律诗 goes on
+      [allowed, rule] = [index.hanEnd, "after four lines: the end (a 绝句) or a character (a 律诗)"]; // a 绝句 ends here, a 律诗 goes on
     } else if (inLine === 0 && headIx) {
-      allowed = [headIx[line]];
+      [allowed, rule] = [[headIx[line]], `line ${line + 1} of the acrostic starts with ${han(headIx[line])}`];
     } else if (inLine === 0 && line === 0 && firstIx !== undefined) {
-      allowed = [firstIx];
+      [allowed, rule] = [[firstIx], `the poem starts with ${han(firstIx)}`];
     } else if (lineLength === null) {
       // The first line of a poem whose line length the model chooses: ，after 5 characters, or 7.
       allowed = inLine < 5 || inLine === 6 ? index.han : inLine === 5 ? [...index.han, comma!] : [comma!];
+      rule = inLine === 5 ? "a line has 5 or 7 characters: ，or a sixth character" : inLine === 7 ? "a line has 5 or 7 characters: ，ends it" : "a character of the first line";
     } else if (inLine === lineLength) {
       allowed = [lineEndOf(line) === "，" ? comma! : period!];
+      rule = `line ${line + 1} has its ${lineLength} characters: ${lineEndOf(line)} ends it`;
     } else if (rhyme && line % 2 === 1 && inLine === lineLength - 1) {
       rhymeChoice = true;
-      if (rhymeSet === null) allowed = rhymeStarts;
-      else {
+      if (rhymeSet === null) {
+        allowed = rhyming = rhymeStarts;
+        rule = `line ${line + 1} ends in the poem's first rhyme: a character with a known reading`;
+      } else {
         const set = rhymeSet;
-        const rhyming = index.han.filter((i) => (index.rhymeClasses[i] ?? []).some((c) => set.includes(c)));
+        rhyming = index.han.filter((i) => (index.rhymeClasses[i] ?? []).some((c) => set.includes(c)));
         const fresh = rhyming.filter((i) => !rhymeUsed.includes(i));
         allowed = fresh.length > 0 && mass(p, fresh) > 0 ? fresh : rhyming;
+        rule = `line ${line + 1} ends in a rhyme of ${set.join(" or ")}${allowed === fresh ? ", not used yet" : ""}`;
       }
     } else {
-      allowed = index.han;
+      [allowed, rule] = [index.han, `a character of line ${line + 1} (no punctuation inside a line)`];
     }
-    const chosen = byKind ? pickByKind(p, allowed, index.kinds, temperature, random, stats) : pick(p, allowed, temperature, random, stats);
+    const givenIx = plan.given?.(out.length);
+    let chosen: number;
+    if (givenIx !== undefined) {
+      // A character the writer keeps: it must obey the masks too (a kept rhyme may repeat an earlier one).
+      if (!allowed.includes(givenIx) && !(rhymeChoice && rhyming.includes(givenIx))) {
+        throw new Error(`${JSON.stringify(vocab.ixToChar[givenIx] ?? "?")} cannot stand at place ${out.length + 1} of the poem: ${rule}.`);
+      }
+      chosen = givenIx;
+    } else {
+      chosen = byKind ? pickByKind(p, allowed, index.kinds, temperature, random, stats) : pick(p, allowed, temperature, random, stats);
+    }
     if (chosen === vocab.end) {
       forcedEnd = allowed.length === 1;
       break;
     }
+    yield { position: out.length, index: chosen, char: vocab.ixToChar[chosen], p, allowed, rule, drawn: givenIx === undefined };
     out.push(chosen);
     if (!free) {
       const c = vocab.ixToChar[chosen];
@@ -301,7 +354,7 @@ export function generatePoem(model: PoemModel, vocab: PoemVocab, options: PoemOp
       if (rhymeChoice) {
         const classes = index.rhymeClasses[chosen] ?? [];
         rhymeSet = rhymeSet === null ? [...classes] : rhymeSet.filter((k) => classes.includes(k));
-        rhymeUsed.push(chosen);
+        if (!rhymeUsed.includes(chosen)) rhymeUsed.push(chosen);
       }
     }
     p = step(chosen);
@@ -310,6 +363,58 @@ export function generatePoem(model: PoemModel, vocab: PoemVocab, options: PoemOp
   const text = out.map((i) => vocab.ixToChar[i]).join("");
   const form = free ? null : formByName(`${lineLength === 5 ? "五" : "七"}言${line === 4 ? "绝句" : "律诗"}`);
   return { text, indices: out, form, forcedEnd, uniformDraws: stats.uniformDraws };
+}
+
+/**
+ * Returns a poem written by `model` under the masks of `options` (see the file's header): free, in a regular form, as an
+ * acrostic, rhyming. Always ends. writePoem, run to the end.
+ */
+export function generatePoem(model: PoemModel, vocab: PoemVocab, options: PoemOptions = {}): GeneratedPoem {
+  const steps = writePoem(model, vocab, options);
+  for (;;) {
+    const next = steps.next();
+    if (next.done) return next.value;
+  }
+}
+
+/**
+ * Returns the probability of drawing each of `allowed` (in its order) that pick, or pickByKind with `kinds`, gives:
+ * what "why this character" shows. p^(1/T) renormalised; by kind, the kind's share first, then the symbol's within it.
+ */
+export function drawProbabilities(p: ArrayLike<number>, allowed: readonly number[], temperature: number, kinds?: Uint8Array): Float64Array {
+  const within = (subset: readonly number[]): Float64Array => {
+    let max = 0;
+    for (const i of subset) if (p[i] > max) max = p[i];
+    const w = new Float64Array(subset.length);
+    if (max > 0 && Number.isFinite(max)) subset.forEach((i, k) => (w[k] = p[i] > 0 ? Math.pow(p[i] / max, 1 / temperature) : 0));
+    else w.fill(1);
+    const total = w.reduce((a, b) => a + b, 0);
+    return w.map((x) => x / total);
+  };
+  const out = new Float64Array(allowed.length);
+  if (!kinds || allowed.length === 1) return within(allowed);
+  const masses = [0, 0, 0];
+  const counts = [0, 0, 0];
+  for (const i of allowed) {
+    counts[kinds[i]]++;
+    if (p[i] > 0) masses[kinds[i]] += p[i];
+  }
+  const top = Math.max(...masses);
+  if (counts.filter((n) => n > 0).length === 1 || !(top > 0 && Number.isFinite(top))) return within(allowed);
+  const kindWeights = masses.map((m) => Math.pow(m / top, 1 / temperature));
+  const kindTotal = kindWeights.reduce((a, b) => a + b, 0);
+  for (let kind = 0; kind < 3; kind++) {
+    const members = allowed.map((i, k) => [i, k]).filter(([i]) => kinds[i] === kind);
+    if (members.length === 0) continue;
+    const shares = within(members.map(([i]) => i));
+    members.forEach(([, k], m) => (out[k] = (kindWeights[kind] / kindTotal) * shares[m]));
+  }
+  return out;
+}
+
+/** Returns the kinds of a vocabulary's symbols for drawProbabilities (0 a character, 1 punctuation, 2 the end token). */
+export function symbolKinds(vocab: PoemVocab): Uint8Array {
+  return indexOf(vocab).kinds;
 }
 
 /** Returns an acrostic (藏头诗): line i starts with heads[i] (4 or 8 heads), in `options.form` (default: any regular form, the model's choice). */

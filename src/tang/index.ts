@@ -5,7 +5,10 @@
 //   forms.ts          the four regular forms (五言/七言 × 绝句/律诗), formOf, isRegular, regularShare, versesOf, coupletsOf
 //   rhyme.ts          rhyme (押韵) by the 十三辙 classes of modern readings (pinyin-pro): rhymeClasses, rhymes, rhymeShare
 //   free-poem.ts      freePoem: the course's gen_poem done right (no symbol that is not a character; always ends)
-//   generate.ts       constrained decoding: generatePoem (free, a form, rhyming), acrostic (藏头诗); always ends
+//   generate.ts       constrained decoding: generatePoem (free, a form, rhyming), acrostic (藏头诗); always ends;
+//                     writePoem: the same, one symbol at a time (a page streams it), with the rule at each place
+//   revise.ts         whyThisCharacter (the choices the masks left, their chances, what the masks removed) and
+//                     rewritePoem (a character changed, characters pinned, the rest written again in form)
 //   model.ts          buildPoemModel (Embedding → 2 × LSTM(128) → Dense, optionally reading the position in the poem:
 //                     PoemPosition, poemFeatures), poemGenerator (a CharGenerator that feeds those features itself)
 //   train.ts          trainPoemModel (length buckets or padded batches, the masked loss poemLoss, Adam, clipping,
@@ -17,6 +20,7 @@ export * from "../data/poems";
 export * from "./forms";
 export * from "./rhyme";
 export * from "./generate";
+export * from "./revise";
 export * from "./free-poem";
 export * from "./model";
 export * from "./train";

@@ -32,16 +32,15 @@ export const generators: Record<string, Generator> = {
       const generator = new lesson.CharGenerator(loaded.model);
       const prompt = flags.prompt as string;
       // The text is printed as it is written (a long --length shows from its first character on); the prompt with the
-      // first character, once sampleText has accepted it.
+      // first character, once sampleSteps has accepted it.
       let started = false;
-      lesson.sampleText(generator, loaded.vocab, prompt, {
+      for (const step of lesson.sampleSteps(generator, loaded.vocab, prompt, {
         length: flags.length as number, temperature: flags.temperature as number, random: lesson.seededRandom(flags.seed as number), lowercase: loaded.lowercase,
-        onChar: (c) => {
-          if (!started) process.stdout.write(loaded.lowercase ? prompt.toLowerCase() : prompt);
-          started = true;
-          process.stdout.write(c);
-        },
-      });
+      })) {
+        if (!started) process.stdout.write(loaded.lowercase ? prompt.toLowerCase() : prompt);
+        started = true;
+        process.stdout.write(step.char);
+      }
       process.stdout.write("\n");
     },
   },

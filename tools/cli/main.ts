@@ -1,4 +1,4 @@
-// The course's command line: npm run lessons | train | grade | release | bench (see --help of each).
+// The course's command line: npm run lessons | train | generate | grade | release | poems | bench (see --help of each).
 import * as fs from "fs";
 import * as path from "path";
 import { describeFlags, FlagSpec, parseFlags, UsageError } from "./flags";
@@ -121,6 +121,21 @@ const commands: Record<string, Command> = {
       const { writeRelease, notReleased } = await import("../release");
       const files = writeRelease(positional[0]);
       console.log(`release: ${files} files in ${path.resolve(positional[0])}, read-only; left out: ${list(Object.keys(notReleased))}`);
+      return 0;
+    },
+  },
+  poems: {
+    usage: () => "npm run poems [-- --host H --port P]\n  The poem studio: a local web page that writes Tang poems and sonnets with the course's models (and yours),\n" +
+      "  streamed character by character, with why each character and revision with the machine. Prints the URL to open (with its token).",
+    flags: {
+      host: { type: "string", default: "127.0.0.1", help: "the address to listen on (another than 127.0.0.1 lets other machines in; they still need the token)" },
+      port: { type: "integer", default: 8890, help: "the port (0: any free one)" },
+    },
+    async run(_positional, flags) {
+      const port = flags.port as number;
+      if (!(port >= 0 && port <= 65535)) throw new UsageError(`--port must be from 0 to 65535, got ${port}`);
+      const { runStudio } = await import("../poems/server");
+      await runStudio({ host: flags.host as string, port });
       return 0;
     },
   },
