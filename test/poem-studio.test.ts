@@ -164,7 +164,7 @@ test("the poem studio: write, see why, revise and pin in a real browser; sonnets
     await shot(page, "bad-heads");
     assert.match(await sentence("春夏秋𪚥"), /^The head character of line 4 "𪚥" is not in the vocabulary/);
     await page.selectOption("#tang-form [name=form]", "五言律诗");
-    assert.equal(await sentence("春夏秋冬"), "五言律诗 has 8 lines, but 4 heads were given (春夏秋冬).");
+    assert.equal(await sentence("春夏秋冬"), "五言律诗 has 8 lines, but 4 heads were given (春夏秋冬): give 8 heads, or a form of 4 lines (五言绝句 or 七言绝句).");
     assert.equal(await sentence("春夏秋冬", "9"), 'The temperature must be a number above 0 and at most 3, got "9".');
 
     // Your own model: chosen in the menu, it writes (a copy of the shipped model: the same poem with the same seed).
