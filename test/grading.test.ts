@@ -41,7 +41,8 @@ function onlyRight(slug: string, exercise: string): string {
   return file;
 }
 
-describe("each exercise is graded on its own: a notebook where only it is right scores exactly its points", () => {
+// Two notebooks at a time: each has its own kernel and scratch folder, and the machine two cores (CI's time).
+describe("each exercise is graded on its own: a notebook where only it is right scores exactly its points", { concurrency: 2 }, () => {
   for (const file of lessonFiles()) {
     const lesson = loadLesson(path.basename(file, ".md"));
     // The first exercise has no exercise before it: the solution edition's own test covers it (test/notebooks.test.ts).
