@@ -41,7 +41,8 @@ function onlyRight(slug: string, exercise: string): string {
   return file;
 }
 
-// Two notebooks at a time: each has its own kernel and scratch folder, and the machine two cores (CI's time).
+// Two notebooks at a time: each has its own kernel and scratch folder, and CI's machine two cores (three were no
+// faster: 134 s against 139 s).
 describe("each exercise is graded on its own: a notebook where only it is right scores exactly its points", { concurrency: 2 }, () => {
   for (const file of lessonFiles()) {
     const lesson = loadLesson(path.basename(file, ".md"));
@@ -69,17 +70,18 @@ function grade(...args: string[]) {
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-// 60 s rather than the 30 of the issue's report: a busy CI machine may take 30 s over the set-up cell alone.
-test("an exercise that never ends scores 0 'timed out after 60 s'; the others are still graded; messages name the learner's file", () => {
+// 30 s, as in the issue's report: lesson 3's set-up cell takes under 10 s on an idle 2-core machine (CI's), and the
+// loop burns a core for the whole timeout.
+test("an exercise that never ends scores 0 'timed out after 30 s'; the others are still graded; messages name the learner's file", () => {
   const notebook = readJson(editionPath("03-dinosaur-names", "solution"));
   const clip = notebook.cells.find((c) => roleOf(c)?.exercise === "clip" && roleOf(c)?.role === "solution")!;
   clip.source = "function clip(gradients: charlm.Gradients, maxValue: number): charlm.Gradients {\n  while (true) {}\n}";
   const file = path.join(work, "loop.ipynb");
   fs.writeFileSync(file, JSON.stringify(notebook));
-  const result = grade(file, "--timeout", "60", "--report", path.join(work, "loop.json"));
+  const result = grade(file, "--timeout", "30", "--report", path.join(work, "loop.json"));
   assert.equal(result.code, 0, result.stderr);
-  assert.match(result.stdout, /^grading loop\.ipynb: 4 exercises, about \d+ (seconds|minutes?)\n  1\/4 clip: 0\/2 timed out: timed out after 60 s \(\d+ s\)\n  2\/4 sample: 3\/3 passed/);
-  assert.match(result.stdout, /\nclip +0\/2 +timed out +timed out after 60 s\n/);
+  assert.match(result.stdout, /^grading loop\.ipynb: 4 exercises, about \d+ (seconds|minutes?)\n  1\/4 clip: 0\/2 timed out: timed out after 30 s \(\d+ s\)\n  2\/4 sample: 3\/3 passed/);
+  assert.match(result.stdout, /\nclip +0\/2 +timed out +timed out after 30 s\n/);
   assert.match(result.stdout, /\nscore: 10\/12 {2}\(03-dinosaur-names\)\n/);
   assert.doesNotMatch(result.stdout + result.stderr, /rnn-grade-/, "the scratch copy is never named");
   const report = JSON.parse(fs.readFileSync(path.join(work, "loop.json"), "utf8"));
