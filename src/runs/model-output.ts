@@ -21,8 +21,6 @@ export interface ModelOutput {
   bestDir: string;
   /** Files (vocab.json, settings.json) to write beside the model in both folders, with it. */
   writeFiles(files: Record<string, string>): void;
-  /** Writes a file to `out` only (nothing when there is none). */
-  writeOut(name: string, text: string): void;
   /** Saves `model` as the best so far in both folders, with the history so far and `metrics` in `out`. */
   saveBest(model: tf.LayersModel, metrics: object): Promise<void>;
   /** Copies the run's history.csv and writes `metrics` to `out` (at the end of a run). */
@@ -47,9 +45,6 @@ export function modelOutput(runDir: string, out?: string): ModelOutput {
     writeFiles(more) {
       // Written with the first model: until then the folders hold no model these files would describe.
       Object.assign(files, more);
-    },
-    writeOut(name, text) {
-      if (out !== undefined) writeFolderAtomically(out, { [name]: text });
     },
     async saveBest(model, metrics) {
       await saveModel(model, bestDir, files);

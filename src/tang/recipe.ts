@@ -18,7 +18,7 @@ import type { PoemVocab } from "../data/poems";
 import { carryOver, changedSettings, continuedRun, flatSettings, loadRun, resumeProblem, startRun } from "../runs/index";
 import { modelOutput, stoppedSentence } from "../runs/model-output";
 import type { Run } from "../runs/index";
-import { checkOutFolder, displayPath } from "../runs/paths";
+import { checkOutFolder } from "../runs/paths";
 import { initBackend, tf } from "../tf/backend";
 import { loadModel, loadModelFolder } from "../tf/models";
 import { checkRanges, positive, wholeFrom, withDefaults } from "../options";
