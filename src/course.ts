@@ -39,6 +39,8 @@ export const env = {
   runs: "RNN_LESSONS_RUNS",
   /** Forces a TensorFlow.js backend: node-gpu | node | wasm | cpu. */
   backend: "RNN_LESSONS_BACKEND",
+  /** How many threads the course's wasm kernels use (default: the cores this process may use, at most 8). */
+  threads: "RNN_LESSONS_THREADS",
   /** RNN_LESSONS_SIMD=0 turns off lesson 3's WebAssembly SIMD kernels. */
   simd: "RNN_LESSONS_SIMD",
   /** The file `npm run grade` collects check results in, set for the kernel it starts. */
@@ -78,6 +80,23 @@ export const reportsRoot = (): string => path.join(learnerRoot(), "reports");
 
 /** The backend RNN_LESSONS_BACKEND asks for, as written (undefined when unset). */
 export const backendSetting = (): string | undefined => process.env[env.backend];
+
+/** The most threads the course's kernels use unless told: the lessons' matrices are too small to split further. */
+export const defaultMaxThreads = 8;
+
+/**
+ * RNN_LESSONS_THREADS: how many threads the course's wasm kernels split their work across, the main one included
+ * (default: the cores this process may use, at most defaultMaxThreads). Throws a sentence on a value that is not one.
+ */
+export function threadsSetting(): number {
+  const value = process.env[env.threads];
+  if (value === undefined || value.trim() === "") return Math.max(1, Math.min(os.availableParallelism(), defaultMaxThreads));
+  const count = Number(value);
+  if (!Number.isInteger(count) || count < 1 || count > 64) {
+    throw new Error(`${env.threads}=${JSON.stringify(value)} is not a thread count: use a whole number from 1 to 64, or unset it to use every core (at most ${defaultMaxThreads}).`);
+  }
+  return count;
+}
 
 /** False when RNN_LESSONS_SIMD=0 turns lesson 3's SIMD kernels off. */
 export const simdAllowed = (): boolean => process.env[env.simd] === undefined || envFlag(env.simd);

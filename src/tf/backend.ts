@@ -2,10 +2,13 @@
 // line. Order: native GPU, native CPU (both optional: their install downloads libtensorflow), the
 // WebAssembly backend (always installed; the course adds faster kernels for recurrent training),
 // then plain JavaScript. RNN_LESSONS_BACKEND=node-gpu|node|wasm|cpu forces one.
+import * as os from "os";
 import * as tf from "@tensorflow/tfjs";
 import { getThreadsCount } from "@tensorflow/tfjs-backend-wasm";
-import { backendSetting, env, forgetMemo, processMemo } from "../course";
+import { backendSetting, env, forgetMemo, processMemo, threadsSetting } from "../course";
 import { registerFastWasmKernels } from "./kernels/index";
+import { shareWasmHeap } from "./kernels/shared-heap";
+import { useThreads } from "./kernels/simd-kernels";
 import { resetEngine } from "./engine";
 import { afterTerminated } from "../interrupt";
 
@@ -24,8 +27,10 @@ export interface BackendInfo {
   name: string;
   /** True when RNN_LESSONS_BACKEND chose it. */
   forced: boolean;
-  /** How it runs, e.g. "SIMD, 1 thread". */
+  /** How it runs, e.g. "SIMD, 2 threads". */
   detail: string;
+  /** How many threads its kernels split their work across (libtensorflow: the cores it may use). */
+  threads: number;
   /** Names of the course's replacement kernels registered for it (wasm only; else empty). */
   fastKernels: string[];
   /** The one line printed when it was chosen. */
@@ -139,12 +144,14 @@ async function startNative(kind: "node-gpu" | "node", forced: boolean, notes: st
     kind === "node-gpu"
       ? "" // nothing faster to suggest
       : ` Faster on an NVIDIA GPU: npm install @tensorflow/tfjs-node-gpu — ${guide}`;
-  return makeInfo(kind, forced, detail, [], faster);
+  return makeInfo(kind, forced, detail, [], faster, os.availableParallelism());
 }
 
 async function startWasm(forced: boolean): Promise<BackendInfo | undefined> {
   let started = false;
   let reason = "";
+  const threads = threadsSetting(); // a bad RNN_LESSONS_THREADS stops here, before anything starts
+  const shared = shareWasmHeap();
   try {
     started = await tf.setBackend("wasm");
   } catch (err) {
@@ -155,10 +162,11 @@ async function startWasm(forced: boolean): Promise<BackendInfo | undefined> {
     throw new Error(`${envVar}=wasm: the WebAssembly backend did not start${reason ? ` (${reason})` : ""}. Reinstall the packages with npm ci.`);
   }
   const simd = await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT");
-  const threads = getThreadsCount();
   const fast = registerFastWasmKernels();
-  const detail = `${simd ? "SIMD" : "no SIMD"}, ${threads} thread${threads === 1 ? "" : "s"}` + (fast.length ? ", fast recurrent kernels" : "");
-  return makeInfo("wasm", forced, detail, fast, ` Faster: ${installHint(nativePackages.node)}`);
+  // The course's kernels split across threads on a shared heap; without them, tfjs's own count (1 in Node).
+  const count = fast.length && shared ? useThreads(threads) : getThreadsCount();
+  const detail = `${simd ? "SIMD" : "no SIMD"}, ${count} thread${count === 1 ? "" : "s"}` + (fast.length ? ", fast recurrent kernels" : "");
+  return makeInfo("wasm", forced, detail, fast, ` Faster: ${installHint(nativePackages.node)}`, count);
 }
 
 async function startCpu(forced: boolean): Promise<BackendInfo> {
@@ -166,12 +174,12 @@ async function startCpu(forced: boolean): Promise<BackendInfo> {
   const faster = forced
     ? ` Faster: unset ${envVar} (the wasm backend is installed).`
     : ` Faster: the wasm backend did not start; reinstall the packages with npm ci, or ${installHint(nativePackages.node)}`;
-  return makeInfo("cpu", forced, "plain JavaScript, slow", [], faster);
+  return makeInfo("cpu", forced, "plain JavaScript, slow", [], faster, 1);
 }
 
-function makeInfo(kind: BackendKind, forced: boolean, detail: string, fastKernels: string[], faster: string): BackendInfo {
+function makeInfo(kind: BackendKind, forced: boolean, detail: string, fastKernels: string[], faster: string, threads: number): BackendInfo {
   const name = tf.getBackend();
   const how = forced ? `, forced by ${envVar}=${kind}` : "";
   const line = `TensorFlow.js backend: ${name} (${detail}${how}).${faster}`;
-  return { kind, name, forced, detail, fastKernels, line };
+  return { kind, name, forced, detail, threads, fastKernels, line };
 }

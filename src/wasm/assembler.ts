@@ -240,10 +240,15 @@ export class Fn {
   }
 }
 
-/** A module importing memory as env.memory and exporting each function by its name. */
-export function assemble(functions: Fn[]) {
+/**
+ * A module importing memory as env.memory and exporting each function by its name. With `shared`, the
+ * memory it imports is a shared one (worker threads run the same functions on it: src/wasm/threads.ts).
+ */
+export function assemble(functions: Fn[], opts: { shared?: boolean } = {}) {
   const types = functions.map((f) => [0x60, ...vector(f.params.map(() => [valTypeCode.i32])), 0]);
-  const imports = vector([[...name("env"), ...name("memory"), 0x02, 0x00, 0x01]]); // memory, min 1 page, no max
+  // memory: min 1 page, no max; or shared, which needs a max (65536 pages, all a 32-bit address reaches)
+  const limits = opts.shared ? [0x03, 0x01, ...uleb(65536)] : [0x00, 0x01];
+  const imports = vector([[...name("env"), ...name("memory"), 0x02, ...limits]]);
   const declared = vector(functions.map((_, i) => uleb(i)));
   const exports = vector(functions.map((f, i) => [...name(f.name), 0x00, ...uleb(i)]));
   const code = vector(functions.map((f) => f.encode()));
@@ -269,7 +274,7 @@ interface WebAssemblyApi {
   validate(bytes: ArrayBufferView): boolean;
   Module: new (bytes: ArrayBufferView) => object;
   Instance: new (module: object, imports: Record<string, Record<string, unknown>>) => { exports: Record<string, unknown> };
-  Memory: new (descriptor: { initial: number }) => WasmMemory;
+  Memory: new (descriptor: { initial: number; maximum?: number; shared?: boolean }) => WasmMemory;
 }
 
 /** The runtime's WebAssembly object. */

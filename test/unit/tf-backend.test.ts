@@ -30,11 +30,13 @@ interface ChildResult {
   result?: { info: { kind: string; name: string; forced: boolean; fastKernels: string[]; line: string }; same: boolean; backend: string; shape: number[] };
 }
 
-function runChild(backendSetting: string | undefined): ChildResult {
+function runChild(backendSetting: string | undefined, threads?: string): ChildResult {
   const infoFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "tf-backend-")), "info.json");
   const env: NodeJS.ProcessEnv = { ...process.env, INFO_FILE: infoFile };
   delete env.RNN_LESSONS_BACKEND;
+  delete env.RNN_LESSONS_THREADS;
   if (backendSetting !== undefined) env.RNN_LESSONS_BACKEND = backendSetting;
+  if (threads !== undefined) env.RNN_LESSONS_THREADS = threads;
   const child = spawnSync(process.execPath, ["--import", "tsx", "-e", childScript], { cwd: repoRoot, env, encoding: "utf8", timeout: 120_000 });
   const result = fs.existsSync(infoFile) ? JSON.parse(fs.readFileSync(infoFile, "utf8")) : undefined;
   return { status: child.status, stdout: child.stdout, stderr: child.stderr, result };
@@ -73,8 +75,23 @@ test("without RNN_LESSONS_BACKEND the fastest installed backend runs: wasm here,
   const expected = child.result!.info.kind;
   // The native packages are optional: where one is installed it wins, and the line names it.
   assert.ok(["node-gpu", "node", "wasm"].includes(expected));
-  if (expected === "wasm") assert.match(child.stdout, /^TensorFlow\.js backend: wasm \(SIMD, 1 thread.*\)\. Faster: npm install @tensorflow\/tfjs-node/);
+  // Every core this process may use (at most 8) unless RNN_LESSONS_THREADS says otherwise.
+  const cores = Math.min(os.availableParallelism(), 8);
+  const threads = `${cores} thread${cores === 1 ? "" : "s"}`;
+  if (expected === "wasm") assert.match(child.stdout, new RegExp(`^TensorFlow\\.js backend: wasm \\(SIMD, ${threads}, fast recurrent kernels\\)\\. Faster: npm install @tensorflow/tfjs-node`));
   assert.equal(child.result!.info.forced, false);
+});
+
+test("RNN_LESSONS_THREADS sets the wasm kernels' thread count, said in the backend line; a bad value is refused in one sentence", () => {
+  const three = runChild("wasm", "3");
+  assert.equal(three.status, 0, three.stderr);
+  assert.match(three.stdout, /^TensorFlow\.js backend: wasm \(SIMD, 3 threads, fast recurrent kernels, forced by RNN_LESSONS_BACKEND=wasm\)/);
+  assert.equal((three.result!.info as unknown as { threads: number }).threads, 3);
+  for (const bad of ["0", "two", "1.5"]) {
+    const child = runChild("wasm", bad);
+    assert.equal(child.status, 1);
+    assert.equal(child.stderr.trim(), `RNN_LESSONS_THREADS=${JSON.stringify(bad)} is not a thread count: use a whole number from 1 to 64, or unset it to use every core (at most 8).`);
+  }
 });
 
 test("an unknown RNN_LESSONS_BACKEND is a clear error naming the value and the allowed ones", () => {

@@ -7,7 +7,7 @@
 // XNNPACK's order (the bias first, then k ascending), so untransposed products are bit-identical.
 import { BatchMatMul, _FusedMatMul, broadcast_util, util } from "@tensorflow/tfjs";
 import type { BatchMatMulAttrs, BatchMatMulInputs, TensorInfo, _FusedMatMulAttrs, _FusedMatMulInputs } from "@tensorflow/tfjs";
-import { gemmScratchBytes, requireSimd } from "./simd-kernels";
+import { gemmScratchBytes, requireSimd, threadsInUse } from "./simd-kernels";
 import type { SimdKernels } from "./simd-kernels";
 import { runStockKernel } from "./stock";
 import { heapOffset, wasmKernel } from "./wasm-heap";
@@ -37,12 +37,18 @@ function pruneCopies(backend: WasmBackend, copies: TransposedCopy[], keep: numbe
   while (copies.length > keep) backend.wasm._free((copies.shift() as TransposedCopy).offset);
 }
 
-// Scratch memory for gemm to pack blocks of B into: one block per backend, kept.
-const scratchBlocks = new WeakMap<WasmBackend, number>();
+// Scratch memory for gemm to pack blocks of B into: a block per thread, per backend, kept (and
+// allocated again when more threads are in use).
+const scratchBlocks = new WeakMap<WasmBackend, { offset: number; threads: number }>();
 function gemmScratch(backend: WasmBackend): number {
-  let offset = scratchBlocks.get(backend);
-  if (offset === undefined) scratchBlocks.set(backend, (offset = backend.wasm._malloc(gemmScratchBytes) >>> 0));
-  return offset;
+  const threads = threadsInUse();
+  let scratch = scratchBlocks.get(backend);
+  if (scratch === undefined || scratch.threads < threads) {
+    if (scratch !== undefined) backend.wasm._free(scratch.offset);
+    scratch = { offset: backend.wasm._malloc(gemmScratchBytes * threads) >>> 0, threads };
+    scratchBlocks.set(backend, scratch);
+  }
+  return scratch.offset;
 }
 
 /** The byte offset of b's `batch` matrices (rows×cols each) transposed, and a function to release it. */

@@ -13,6 +13,7 @@ import { isCourseKernel, markCourseKernel, rememberStockKernel, stockKernel } fr
 import { sumConfig } from "./sum";
 import { tanhConfig } from "./tanh";
 import { unsortedSegmentSumConfig } from "./unsorted-segment-sum";
+import { fuseLstmCells, lstmStepConfigs } from "./lstm-step";
 import type { WasmBackend } from "./wasm-heap";
 
 /** Every kernel the course registers for wasm, by kernel name. */
@@ -28,6 +29,7 @@ export const fastWasmKernels: readonly KernelConfig[] = [
   sumConfig,
   ...elementwiseConfigs,
   unsortedSegmentSumConfig,
+  ...lstmStepConfigs,
 ].map(markCourseKernel);
 
 /** The names of the kernels registerFastWasmKernels replaces or adds. */
@@ -56,6 +58,7 @@ export function registerFastWasmKernels(): string[] {
     if (current) unregisterKernel(config.kernelName, "wasm");
     registerKernel(config);
   }
+  fuseLstmCells();
   return [...fastWasmKernelNames];
 }
 

@@ -94,7 +94,8 @@ export const comparisonOps: Record<string, Code> = { greaterEqual: v128.f32x4Ge,
 
 const ones = v128.constI32([1, 1, 1, 1]);
 
-const splat = (v: number): Code => v128.const([v, v, v, v]);
+/** Code for a vector of four copies of v. */
+export const splat = (v: number): Code => v128.const([v, v, v, v]);
 
 /** Code for p(v) = c0 + v·(c1 + v·(c2 + …)) on the lanes of local `v`. */
 function horner(f: Fn, v: string, coefficients: number[]): Code {
@@ -103,8 +104,8 @@ function horner(f: Fn, v: string, coefficients: number[]): Code {
   return code;
 }
 
-// Locals expLanes uses.
-const expLocals: Record<string, "v128"> = { y: "v128", n: "v128", r: "v128", e: "v128" };
+/** Locals sigmoidLanes uses (tanhLanes: these and t). */
+export const expLocals: Record<string, "v128"> = { y: "v128", n: "v128", r: "v128", e: "v128" };
 
 /**
  * e = exp(y) for y in [-87, 88] (local "y"): e^y = 2^n·e^r with n = round(y/ln 2), |r| ≤ ln2/2, and
@@ -125,7 +126,7 @@ function expLanes(f: Fn): Code {
 // (its Taylor series from r: relative error below 2e-7). Near 0 (n = 0) that is q itself, with no
 // subtraction of nearly equal numbers, so small |x| keep their relative precision; for n ≥ 1 both
 // terms are positive. |x| is capped at 10, where tanh rounds to 1 in float32.
-function tanhLanes(f: Fn, [x]: string[]): Code {
+export function tanhLanes(f: Fn, [x]: string[]): Code {
   return [
     ...f.set("y", f.get(x), v128.f32x4Abs, splat(10), v128.f32x4Min),
     ...f.set("y", f.get("y"), f.get("y"), v128.f32x4Add),
@@ -149,7 +150,7 @@ function tanhLanes(f: Fn, [x]: string[]): Code {
 }
 
 // sigmoid(x) = 1/(1 + e^{−x}), e^{−x} with −x clamped to [-87, 88].
-function sigmoidLanes(f: Fn, [x]: string[]): Code {
+export function sigmoidLanes(f: Fn, [x]: string[]): Code {
   return [
     ...f.set("y", f.get(x), v128.f32x4Neg, splat(88), v128.f32x4Min, splat(-87), v128.f32x4Max),
     ...expLanes(f),

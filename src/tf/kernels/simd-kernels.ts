@@ -6,8 +6,12 @@
 // packing, takes a transposed left operand through its strides, and adds in the same order as
 // XNNPACK (one multiply-add per k, k ascending), so it gives bit-identical results.
 import { elementwiseFunctions } from "./simd-elementwise";
+import { lstmStepFunctions } from "./lstm-step-simd";
 import { assemble, ctl, f32, Fn, i32, v128, webAssembly } from "../../wasm/assembler";
 import type { Code, WasmMemory } from "../../wasm/assembler";
+import { WasmThreads, maxThreads } from "../../wasm/threads";
+import type { Call } from "../../wasm/threads";
+import { processMemo } from "../../course";
 import type { WasmBackend } from "./wasm-heap";
 
 /** The functions, taking byte offsets into the heap, element counts, and strides in bytes. */
@@ -15,13 +19,19 @@ export interface SimdKernels {
   /**
    * C[i,j] = Σ_k A(i,k)·B(k,j) for i < m, j < n, k < k: A(i,k) at a + i·aRow + k·aCol, B(k,j) at
    * b + k·bRow + 4j, C[i,j] at c + i·cRow + 4j. With `accumulate`, the sums start from C's values.
-   * `scratch`: where B's blocks may be packed (gemmScratchBytes bytes), for B's rows longer than a block.
+   * `scratch`: where B's blocks may be packed (gemmScratchBytes bytes per thread in use), for B's rows
+   * longer than a block. On a shared memory, large products are split across threads (useThreads).
    */
   gemm(a: number, b: number, c: number, m: number, k: number, n: number, aRow: number, aCol: number, bRow: number, cRow: number, accumulate?: boolean, scratch?: number): void;
   /** dst (cols×rows) = transpose of src (rows×cols), float32, row-major. */
   transpose(src: number, dst: number, rows: number, cols: number): void;
   /** Copies `rows` rows of rowBytes bytes between strided blocks (strides in bytes). */
   copyRows(src: number, dst: number, rows: number, rowBytes: number, srcStride: number, dstStride: number): void;
+  /**
+   * Runs function `name` on `rows` rows: fn(pointer…, rows, ...rest), each pointer given with its row's
+   * bytes. On a shared memory, many rows are split across threads (each part its own rows).
+   */
+  rows(name: string, rows: number, pointers: Array<[number, number]>, rest: number[]): void;
   /** The element-wise functions of simd-elementwise.ts by name (arguments as documented there). */
   fn: Record<string, (...args: number[]) => void>;
 }
@@ -192,41 +202,131 @@ function makeKernels(e: Exports): SimdKernels {
         }
       }
     },
+    rows: (name, rows, pointers, rest) => e[name](...pointers.map(([at]) => at), rows, ...rest),
     transpose: (src, dst, rows, cols) => e.transpose(src, dst, rows, cols),
     copyRows: (src, dst, rows, rowBytes, srcStride, dstStride) => e.copyRows(src, dst, rows, rowBytes, srcStride, dstStride),
     fn: e,
   };
 }
 
-let moduleBytes: ReturnType<typeof assemble> | undefined;
+const moduleBytes = new Map<boolean, ReturnType<typeof assemble>>();
 
-/** The assembled module (WebAssembly binary). */
-export function simdModuleBytes(): ReturnType<typeof assemble> {
-  moduleBytes ??= assemble([
-    ...([8, 4, 3, 2, 1] as const).map((width) => gemmTiles(4, width)),
-    ...([32, 8, 4, 3, 2, 1] as const).map((width) => gemmTiles(1, width)),
-    transposeFn(),
-    copyRowsFn(),
-    ...elementwiseFunctions(),
-  ]);
-  return moduleBytes;
+/** The assembled module (WebAssembly binary), importing a shared memory when `shared`. */
+export function simdModuleBytes(shared = false): ReturnType<typeof assemble> {
+  let bytes = moduleBytes.get(shared);
+  if (!bytes) {
+    const functions = [
+      ...([8, 4, 3, 2, 1] as const).map((width) => gemmTiles(4, width)),
+      ...([32, 8, 4, 3, 2, 1] as const).map((width) => gemmTiles(1, width)),
+      transposeFn(),
+      copyRowsFn(),
+      ...elementwiseFunctions(),
+      ...lstmStepFunctions(),
+    ];
+    moduleBytes.set(shared, (bytes = assemble(functions, { shared })));
+  }
+  return bytes;
 }
-let compiled: object | null | undefined;
-const instances = new WeakMap<object, SimdKernels>();
+const compiled = new Map<boolean, object | null>();
+
+/** The compiled module for a shared or a plain memory, or null without WebAssembly SIMD. */
+function compiledModule(shared: boolean): object | null {
+  if (!compiled.has(shared)) {
+    const bytes = simdModuleBytes(shared);
+    compiled.set(shared, webAssembly.validate(bytes) ? new webAssembly.Module(bytes) : null);
+  }
+  return compiled.get(shared)!;
+}
+
+// The kernels of each memory, kept for the process (tslab may load this file again; the workers of a
+// memory must start once).
+const instances = (): WeakMap<object, SimdKernels> => processMemo("simdKernels", () => new WeakMap<object, SimdKernels>());
 
 /** The course's SIMD functions working in `memory` (one instance per memory), or null without WebAssembly SIMD. */
 export function simdKernelsOn(memory: WasmMemory): SimdKernels | null {
-  const known = instances.get(memory);
+  const known = instances().get(memory);
   if (known) return known;
-  if (compiled === undefined) {
-    const bytes = simdModuleBytes();
-    compiled = webAssembly.validate(bytes) ? new webAssembly.Module(bytes) : null;
-  }
-  if (compiled === null) return null;
-  const instance = new webAssembly.Instance(compiled, { env: { memory } });
-  const kernels = makeKernels(instance.exports as unknown as Exports);
-  instances.set(memory, kernels);
+  const shared = memory.buffer instanceof SharedArrayBuffer;
+  const module = compiledModule(shared);
+  if (module === null) return null;
+  const instance = new webAssembly.Instance(module, { env: { memory } });
+  const exports = instance.exports as unknown as Exports;
+  const kernels = makeKernels(exports);
+  if (shared) Object.assign(kernels, threaded({ ...kernels }, new WasmThreads(module, memory, Object.keys(exports)), exports));
+  instances().set(memory, kernels);
   return kernels;
+}
+
+// How many threads the course's kernels use: set once by the backend from RNN_LESSONS_THREADS
+// (src/course.ts), changed by the bench and the tests to compare counts in one process.
+const threadCount = () => processMemo("kernelThreads", () => ({ count: 1 }));
+
+/** Sets how many threads (the main one and workers) split the course's kernels on a shared heap; returns it. */
+export function useThreads(count: number): number {
+  if (!Number.isInteger(count) || count < 1 || count > maxThreads) throw new Error(`useThreads: the thread count must be a whole number from 1 to ${maxThreads}, got ${count}.`);
+  threadCount().count = count;
+  return count;
+}
+
+/** How many threads the course's kernels use. */
+export const threadsInUse = (): number => threadCount().count;
+
+/**
+ * Below this many multiply-adds a part of a product is not worth a thread: waking one and waiting for
+ * it costs about as much (measured in `npm run bench -- threads`).
+ */
+export const minPartWork = 1 << 17;
+
+/** The rows [i0, i1) and columns [j0, j1) of each part of an m×n product split `parts` ways. */
+export function productParts(m: number, n: number, k: number, threads: number): Array<[number, number, number, number]> {
+  const parts = Math.max(1, Math.min(threads, Math.floor((m * n * k) / minPartWork)));
+  if (parts === 1) return [[0, m, 0, n]];
+  // Split by rows (in 4s: the tiles' height) when there are enough, else by columns (in 32s: the
+  // widest tile). Never by k: every output keeps its one sum, in the same order, on any thread count.
+  const [size, unit] = m >= 8 * parts ? [m, 4] : [n, 32];
+  const units = Math.ceil(size / unit);
+  const cuts = Array.from({ length: parts + 1 }, (_, p) => Math.min(size, Math.round((p * units) / parts) * unit));
+  const ranges = cuts.slice(0, -1).map((from, p) => [from, cuts[p + 1]] as const).filter(([from, to]) => to > from);
+  return ranges.map(([from, to]) => (size === m ? [from, to, 0, n] : [0, m, from, to]));
+}
+
+/** Below this many elements a part of a row-wise function is not worth a thread. */
+export const minPartElements = 4096;
+
+/** gemm and rows split across threads (gemm by rows or columns of C), each part planned as calls and run where it was given. */
+function threaded(direct: SimdKernels, threads: WasmThreads, exports: Exports): Pick<SimdKernels, "gemm" | "rows"> {
+  const names = Object.keys(exports);
+  const byIndex = names.map((name) => exports[name]);
+  let planned: Call[] = [];
+  const recorder: Exports = Object.fromEntries(names.map((name, id) => [name, (...args: number[]) => void planned.push([id, ...args])]));
+  const plan = makeKernels(recorder);
+  const runHere = (calls: Call[]) => {
+    for (const [id, ...args] of calls) byIndex[id](...args);
+  };
+  const gemm: SimdKernels["gemm"] = (a, b, c, m, k, n, aRow, aCol, bRow, cRow, accumulate = false, scratch) => {
+    const parts = productParts(m, n, k, threadsInUse());
+    if (parts.length === 1) return direct.gemm(a, b, c, m, k, n, aRow, aCol, bRow, cRow, accumulate, scratch);
+    threads.ensure(parts.length - 1);
+    const calls = parts.map(([i0, i1, j0, j1], p) => {
+      planned = [];
+      // each part packs B's blocks into its own share of the scratch memory
+      const own = scratch === undefined ? undefined : scratch + p * gemmScratchBytes;
+      plan.gemm(a + i0 * aRow, b + j0 * 4, c + i0 * cRow + j0 * 4, i1 - i0, k, j1 - j0, aRow, aCol, bRow, cRow, accumulate, own);
+      return planned;
+    });
+    threads.run(calls, runHere);
+  };
+  const rows: SimdKernels["rows"] = (name, rows, pointers, rest) => {
+    const elements = (rows * pointers[0][1]) / 4;
+    const count = Math.max(1, Math.min(threadsInUse(), rows, Math.floor(elements / minPartElements)));
+    if (count === 1) return direct.rows(name, rows, pointers, rest);
+    threads.ensure(count - 1);
+    const id = names.indexOf(name);
+    const cuts = Array.from({ length: count + 1 }, (_, p) => Math.round((p * rows) / count));
+    const calls = cuts.slice(0, -1).map((r0, p) => [[id, ...pointers.map(([at, bytes]) => at + r0 * bytes), cuts[p + 1] - r0, ...rest]]);
+    threads.run(calls, runHere);
+  };
+  return { gemm, rows };
 }
 
 /** The course's SIMD functions on this backend's memory, or null where WebAssembly SIMD is missing. */

@@ -1,0 +1,120 @@
+// The fused LSTM step (lstm-step-simd.ts) as a TensorFlow.js kernel with its own gradient, and
+// tf.layers' LSTM cell made to call it on wasm. The cell keeps its weights, its products
+// (z = x·W + b + h·U, as tfjs computes them) and its dropout; only what follows z changes: one kernel
+// instead of about twenty per timestep, and one instead of about forty in the gradient, where each
+// call costs tens of microseconds of bookkeeping whatever its size. Cells the fused step does not
+// cover (dropout, other activations, units not a multiple of 4) and other backends run as before.
+import * as tf from "@tensorflow/tfjs";
+import { getGradient, getKernel, registerGradient } from "@tensorflow/tfjs";
+import type { NamedAttrMap, Tensor, TensorInfo } from "@tensorflow/tfjs";
+import { processMemo } from "../../course";
+import { stepActivations } from "./lstm-step-simd";
+import type { StepActivation } from "./lstm-step-simd";
+import { requireSimd } from "./simd-kernels";
+import { heapOffset, wasmKernel } from "./wasm-heap";
+import type { WasmBackend } from "./wasm-heap";
+
+/** The kernel names: the step (outputs h, c and the activated gates) and its gradient (outputs dz, dc_prev). */
+export const LstmStep = "CourseLstmStep";
+export const LstmStepGrad = "CourseLstmStepGrad";
+
+interface StepAttrs {
+  activation: StepActivation;
+}
+
+function step(args: { inputs: { z: TensorInfo; cPrev: TensorInfo }; backend: WasmBackend; attrs: StepAttrs }): TensorInfo[] {
+  const { inputs, backend, attrs } = args;
+  const { z, cPrev } = inputs;
+  const [rows, units] = cPrev.shape;
+  const h = backend.makeOutput([rows, units], "float32");
+  const c = backend.makeOutput([rows, units], "float32");
+  const gates = backend.makeOutput([rows, 4 * units], "float32");
+  const at = (t: TensorInfo) => heapOffset(backend, t);
+  requireSimd(backend).rows(`lstmStep_${attrs.activation}`, rows, [[at(z), 16 * units], [at(cPrev), 4 * units], [at(h), 4 * units], [at(c), 4 * units], [at(gates), 16 * units]], [units]);
+  return [h, c, gates];
+}
+
+function stepGrad(args: { inputs: Record<"dh" | "dc" | "z" | "gates" | "cPrev" | "c", TensorInfo>; backend: WasmBackend; attrs: StepAttrs }): TensorInfo[] {
+  const { inputs, backend, attrs } = args;
+  const { dh, dc, z, gates, cPrev, c } = inputs;
+  const [rows, units] = c.shape;
+  const dz = backend.makeOutput([rows, 4 * units], "float32");
+  const dcPrev = backend.makeOutput([rows, units], "float32");
+  const at = (t: TensorInfo) => heapOffset(backend, t);
+  const row = 4 * units;
+  requireSimd(backend).rows(`lstmStepGrad_${attrs.activation}`, rows, [[at(dh), row], [at(dc), row], [at(z), 4 * row], [at(gates), 4 * row], [at(cPrev), row], [at(c), row], [at(dz), 4 * row], [at(dcPrev), row]], [units]);
+  return [dz, dcPrev];
+}
+
+/** The wasm kernels of the fused step (registered with the course's other kernels). */
+export const lstmStepConfigs = [wasmKernel(LstmStep, step), wasmKernel(LstmStepGrad, stepGrad)];
+
+/** [h, c] of one LSTM step from z = x·W + b + h_prev·U (rows×4·units, gates i f g o) and c_prev (rows×units). */
+export function lstmStep(z: Tensor, cPrev: Tensor, activation: StepActivation): [Tensor, Tensor] {
+  const [h, c] = tf.engine().runKernel(LstmStep, { z, cPrev }, { activation } as unknown as NamedAttrMap) as Tensor[];
+  return [h, c];
+}
+
+// The step's gradient: one kernel from the gradients of h and c (zeros for one that nothing used).
+function registerStepGradient(): void {
+  if (getGradient(LstmStep)) return;
+  registerGradient({
+    kernelName: LstmStep,
+    inputsToSave: ["z", "cPrev"],
+    outputsToSave: [false, true, true],
+    gradFunc: (dy: Tensor | Tensor[], saved: Tensor[], attrs: NamedAttrMap) => {
+      const [z, cPrev, c, gates] = saved;
+      const [dh, dc] = (dy as Array<Tensor | null>).map((d) => d ?? tf.zerosLike(c));
+      const [dz, dcPrev] = tf.engine().runKernel(LstmStepGrad, { dh, dc, z, gates, cPrev, c }, attrs) as Tensor[];
+      return { z: () => dz, cPrev: () => dcPrev };
+    },
+  });
+}
+
+// What the cell's call reads of an LSTMCell (tfjs-layers keeps these as public fields).
+interface LstmCellFields {
+  units: number;
+  dropout: number;
+  recurrentDropout: number;
+  useBias: boolean;
+  activation: { getClassName(): string };
+  recurrentActivation: { getClassName(): string };
+  kernel: { read(): Tensor };
+  recurrentKernel: { read(): Tensor };
+  bias: { read(): Tensor } | null;
+}
+type CellCall = (this: LstmCellFields, inputs: Tensor | Tensor[], kwargs: Record<string, unknown>) => Tensor | Tensor[];
+
+/** The fused step's activation for this cell, or null when the fused step does not cover it here. */
+function fusedActivation(cell: LstmCellFields, inputs: Tensor[]): StepActivation | null {
+  const kind = cell.recurrentActivation.getClassName() as StepActivation;
+  const covered =
+    inputs.length === 3 && inputs[0].rank === 2 && cell.dropout === 0 && cell.recurrentDropout === 0 && cell.units % 4 === 0 &&
+    stepActivations.includes(kind) && cell.activation.getClassName() === "tanh" && getKernel(LstmStep, tf.getBackend()) !== undefined;
+  return covered ? kind : null;
+}
+
+/**
+ * Makes tf.layers' LSTM cells call the fused step wherever its kernel is registered (idempotent; once per
+ * process). z is computed as tfjs computes it (its two products, the bias), so only the step is new.
+ */
+export function fuseLstmCells(): void {
+  registerStepGradient();
+  processMemo("fusedLstmCells", () => {
+    const proto = Object.getPrototypeOf(tf.layers.lstmCell({ units: 4 })) as { call: CellCall };
+    const original = proto.call;
+    proto.call = function (this: LstmCellFields, inputs, kwargs) {
+      const list = Array.isArray(inputs) ? inputs : [inputs];
+      const kind = fusedActivation(this, list);
+      if (kind === null) return original.call(this, inputs, kwargs);
+      return tf.tidy(() => {
+        const [x, hPrev, cPrev] = list;
+        let z = tf.add(tf.matMul(x, this.kernel.read()), tf.matMul(hPrev, this.recurrentKernel.read()));
+        if (this.useBias && this.bias) z = tf.add(z, this.bias.read());
+        const [h, c] = lstmStep(z, cPrev, kind);
+        return [h, h, c];
+      });
+    };
+    return true;
+  });
+}
