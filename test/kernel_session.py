@@ -2,9 +2,12 @@
 
 usage: python3 kernel_session.py STEPS.json  (with the course's JUPYTER_PATH etc. in the environment)
 STEPS: [{"code": "...", "interrupt_after": seconds (optional), "timeout": seconds (optional)}, ...]
-Prints one JSON object: {"steps": [{"status", "stdout", "stderr", "errors", "alive"}], "alive_at_end"}.
+Prints one JSON object: {"steps": [{"status", "stdout", "stderr", "errors", "alive"}], "alive_at_end",
+"exited_on_request"}: with KERNEL_SESSION_GRACEFUL=1 the kernel is asked to shut down as Jupyter asks it, and
+exited_on_request says whether its process ended by itself within 10 s (else it is killed).
 """
 import json
+import os
 import queue
 import sys
 import time
@@ -64,11 +67,18 @@ def main():
                 break
             time.sleep(step.get("settle", 0))
         alive = km.is_alive()
+        exited = None
+        if os.environ.get("KERNEL_SESSION_GRACEFUL") == "1" and alive:
+            km.request_shutdown()
+            deadline = time.time() + 10
+            while km.is_alive() and time.time() < deadline:
+                time.sleep(0.1)
+            exited = not km.is_alive()
     finally:
         kc.stop_channels()
         if km.is_alive():
             km.shutdown_kernel(now=True)
-    print(json.dumps({"steps": results, "alive_at_end": alive}))
+    print(json.dumps({"steps": results, "alive_at_end": alive, "exited_on_request": exited}))
 
 
 main()

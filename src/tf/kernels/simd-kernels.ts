@@ -34,6 +34,8 @@ export interface SimdKernels {
   rows(name: string, rows: number, pointers: Array<[number, number]>, rest: number[]): void;
   /** The element-wise functions of simd-elementwise.ts by name (arguments as documented there). */
   fn: Record<string, (...args: number[]) => void>;
+  /** How many worker threads have started for this memory (0 on a plain one). */
+  workers(): number;
 }
 
 // gemm parameters, shared by its pieces.
@@ -203,6 +205,7 @@ function makeKernels(e: Exports): SimdKernels {
       }
     },
     rows: (name, rows, pointers, rest) => e[name](...pointers.map(([at]) => at), rows, ...rest),
+    workers: () => 0,
     transpose: (src, dst, rows, cols) => e.transpose(src, dst, rows, cols),
     copyRows: (src, dst, rows, rowBytes, srcStride, dstStride) => e.copyRows(src, dst, rows, rowBytes, srcStride, dstStride),
     fn: e,
@@ -250,9 +253,9 @@ export function simdKernelsOn(memory: WasmMemory): SimdKernels | null {
   const module = compiledModule(shared);
   if (module === null) return null;
   const instance = new webAssembly.Instance(module, { env: { memory } });
-  const exports = instance.exports as unknown as Exports;
-  const kernels = makeKernels(exports);
-  if (shared) Object.assign(kernels, threaded({ ...kernels }, new WasmThreads(module, memory, Object.keys(exports)), exports));
+  const wasmExports = instance.exports as unknown as Exports;
+  const kernels = makeKernels(wasmExports);
+  if (shared) Object.assign(kernels, threaded({ ...kernels }, new WasmThreads(module, memory, Object.keys(wasmExports)), wasmExports));
   instances().set(memory, kernels);
   return kernels;
 }
@@ -294,9 +297,9 @@ export function productParts(m: number, n: number, k: number, threads: number): 
 export const minPartElements = 4096;
 
 /** gemm and rows split across threads (gemm by rows or columns of C), each part planned as calls and run where it was given. */
-function threaded(direct: SimdKernels, threads: WasmThreads, exports: Exports): Pick<SimdKernels, "gemm" | "rows"> {
-  const names = Object.keys(exports);
-  const byIndex = names.map((name) => exports[name]);
+function threaded(direct: SimdKernels, threads: WasmThreads, wasmExports: Exports): Pick<SimdKernels, "gemm" | "rows" | "workers"> {
+  const names = Object.keys(wasmExports);
+  const byIndex = names.map((name) => wasmExports[name]);
   let planned: Call[] = [];
   const recorder: Exports = Object.fromEntries(names.map((name, id) => [name, (...args: number[]) => void planned.push([id, ...args])]));
   const plan = makeKernels(recorder);
@@ -326,7 +329,7 @@ function threaded(direct: SimdKernels, threads: WasmThreads, exports: Exports): 
     const calls = cuts.slice(0, -1).map((r0, p) => [[id, ...pointers.map(([at, bytes]) => at + r0 * bytes), cuts[p + 1] - r0, ...rest]]);
     threads.run(calls, runHere);
   };
-  return { gemm, rows };
+  return { gemm, rows, workers: () => threads.started };
 }
 
 /** The course's SIMD functions on this backend's memory, or null where WebAssembly SIMD is missing. */
