@@ -18,6 +18,7 @@ export const benches: Record<string, BenchEntry> = {
   mnist: { describe: "lesson 2: training samples/s of LSTM(128) on MNIST on each backend installed, and the time of one epoch", run: (args) => (require("./mnist") as typeof import("./mnist")).benchMnist(args) },
   shakespeare: { describe: "lesson 4: training characters/s of its two models, stock vs the course's wasm kernels; generation chars/s, stateful vs window", run: (args) => (require("./shakespeare") as typeof import("./shakespeare")).benchShakespeare(args) },
   tang: { describe: "lesson 5: training poems/s stock vs the course's wasm kernels, the softmax at the targets vs everywhere, generation chars/s", run: (args) => (require("./tang") as typeof import("./tang")).benchTang(args) },
+  threads: { describe: "the course's wasm kernels on 1 thread against every core: training throughput of lessons 2, 4 and 5, the single-thread roofline share, and where splitting a matrix product pays", run: (args) => (require("./threads") as typeof import("./threads")).benchThreads(args) },
   poems: { describe: "the poem studio (npm run poems) on loopback: time to the first character and to the whole poem, 1 client, then 20 at once (median, p95)", run: (args) => (require("./poems") as typeof import("./poems")).benchPoems(args) },
   generate: { describe: "characters/s of stateful one-step generation vs re-predicting a 40-character window", run: tfBench("generate") },
 };

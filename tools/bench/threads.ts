@@ -1,0 +1,81 @@
+// `npm run bench -- threads`: the course's wasm kernels on one thread against every core, in one run. Training
+// throughput of lesson 2's, 4's and 5's shipped models with 1 and N threads (RNN_LESSONS_THREADS, default every
+// core), the single-thread roofline share of the MNIST LSTM, and one matrix product at the lessons' shapes, to show
+// where splitting a product starts to pay (simd-kernels.ts minPartWork chooses by that size).
+import { processPoems } from "../../src/data/poems";
+import { buildCharModel, loadSonnets, trainCharModel } from "../../src/shakespeare/index";
+import { recipeDefaults as shakespeareRecipe } from "../../src/shakespeare/recipe";
+import { buildPoemModel, trainPoemModel } from "../../src/tang/index";
+import { recipeDefaults as tangRecipe } from "../../src/tang/recipe";
+import { initBackend, tf } from "../../src/tf/backend";
+import { productParts, threadsInUse, useThreads } from "../../src/tf/kernels/simd-kernels";
+import { alternate, lessonModels, matmulGflops, parseOptions, printTable, rate } from "./tf";
+
+export async function benchThreads(args: string[]): Promise<void> {
+  const { seconds, rounds } = parseOptions(args);
+  const info = await initBackend();
+  if (info.name !== "wasm") throw new Error(`This benchmark compares thread counts of the wasm kernels; this process runs ${info.name}. Run it with RNN_LESSONS_BACKEND=wasm.`);
+  const many = Math.max(2, threadsInUse());
+  const counts = { one: () => void useThreads(1), many: () => void useThreads(many) };
+  const label = `${many} threads`;
+
+  const [mnist] = lessonModels();
+  const mnistRate = await alternate(counts, rounds, async () => (await rate(() => mnist.model.trainOnBatch(mnist.x, mnist.y), seconds, 2)) * mnist.batch);
+  useThreads(1);
+  const roofline = await matmulGflops(512, seconds);
+  const mnistShare = (mnistRate.one / mnist.batch) * mnist.flopsPerStep / 1e9 / roofline;
+  tf.dispose([mnist.x, mnist.y]);
+  mnist.model.dispose();
+
+  const { vocab, train, heldOut } = loadSonnets();
+  const s = shakespeareRecipe;
+  const shakespeare = await alternate(counts, rounds, async () => {
+    const model = buildCharModel({ vocabSize: vocab.vocabSize, embedding: s.embedding, units: s.units, dropout: s.dropout, seed: 0 });
+    try {
+      return (await trainCharModel(model, train, heldOut, { batchSize: s.batchSize, seqLength: s.seqLength, maxSeconds: seconds, evalEvery: 1e9 })).charsPerSecond;
+    } finally {
+      model.dispose();
+    }
+  });
+
+  const poems = processPoems(undefined, { maxVocab: tangRecipe.maxVocab });
+  const tang = await alternate(counts, rounds, async () => {
+    const model = buildPoemModel({ vocabSize: poems.vocab.vocabSize, position: tangRecipe.position });
+    try {
+      const o = { buckets: tangRecipe.buckets, softmaxAt: tangRecipe.softmaxAt, batchSize: tangRecipe.batchSize };
+      return (await trainPoemModel(model, poems.trainSequences, poems.heldOutSequences.slice(0, 8), poems.vocab, { ...o, maxSeconds: seconds, evalEvery: 1e9, sampleCount: 0 })).poemsPerSecond;
+    } finally {
+      model.dispose();
+    }
+  });
+
+  // One product at the shapes the lessons train and generate with.
+  const shapes: Array<[string, number, number, number]> = [
+    ["generation: h·U, LSTM(128)", 1, 128, 512],
+    ["generation: h·U, LSTM(256)", 1, 256, 1024],
+    ["training step: h·U, batch 64, LSTM(128)", 64, 128, 512],
+    ["training step: h·U, batch 128, LSTM(128)", 128, 128, 512],
+    ["training step: h·U, batch 32, LSTM(256)", 32, 256, 1024],
+    ["output layer: 2048 positions × 3000 characters", 2048, 128, 3000],
+  ];
+  const products: Array<Array<string | number>> = [];
+  for (const [name, m, k, n] of shapes) {
+    const [a, b] = [tf.randomNormal([m, k]), tf.randomNormal([k, n])];
+    const perSecond = await alternate(counts, rounds, () => rate(() => tf.dispose(tf.matMul(a, b)), Math.min(seconds, 1), 3));
+    const parts = productParts(m, n, k, many).length;
+    products.push([name, `${m}×${k}·${k}×${n}`, (1e6 / perSecond.one).toFixed(0), (1e6 / perSecond.many).toFixed(0), (perSecond.many / perSecond.one).toFixed(2), parts]);
+    tf.dispose([a, b]);
+  }
+  useThreads(many);
+
+  const x = (r: Record<"one" | "many", number>) => (r.many / r.one).toFixed(2);
+  console.log(`\nTraining on wasm with the course's kernels, 1 thread against ${label} (best of ${rounds} alternating runs of ${seconds} s):`);
+  printTable(["model (shipped settings)", "1 thread", label, "× 1 thread"], [
+    [`lesson 2: ${mnist.name}, samples/s`, mnistRate.one.toFixed(0), mnistRate.many.toFixed(0), x(mnistRate)],
+    [`lesson 4: 2×LSTM(${s.units.join(", ")}), batch ${s.batchSize}×${s.seqLength}, characters/s`, shakespeare.one.toFixed(0), shakespeare.many.toFixed(0), x(shakespeare)],
+    [`lesson 5: Embedding + 2×LSTM(${tangRecipe.units.join(", ")}), batch ${tangRecipe.batchSize}, poems/s`, tang.one.toFixed(1), tang.many.toFixed(1), x(tang)],
+  ]);
+  console.log(`\nSingle-thread float32 512×512 matmul: ${roofline.toFixed(1)} GFLOP/s; the MNIST LSTM on 1 thread runs at ${(100 * mnistShare).toFixed(0)}% of it (FLOPs = 3 × the forward products).`);
+  console.log(`\nOne matrix product, µs (best of alternating runs; parts: how the kernel splits it with ${many} threads):`);
+  printTable(["product", "shape", "1 thread µs", `${label} µs`, "× 1 thread", "parts"], products);
+}
