@@ -283,6 +283,21 @@ describe("element-wise and reductions", () => {
     tf.dispose([special, wide, small]);
   });
 
+  test("Exp: within 3e-7 relative of the stock kernel where floats are normal; +Infinity past ln(FLT_MAX), 0 far below, NaN kept", () => {
+    const special = tf.tensor1d([0, -0, 1e-8, -1, 1, 10, -50, -86, 88, 88.72, 88.73, 100, Infinity, -104, -1000, -Infinity, NaN]);
+    const wide = tf.mul(normal([300, 1001]), 30); // large enough to be split across threads
+    for (const x of [special, wide]) {
+      const [stock, course] = stockAndCourse(() => tf.exp(x)).map((r) => r[0].values);
+      const xs = x.dataSync();
+      stock.forEach((v, i) => {
+        if (Number.isNaN(v)) assert.ok(Number.isNaN(course[i]), "exp(NaN) is NaN");
+        else if (xs[i] >= -86) assert.ok(course[i] === v || Math.abs(course[i] - v) <= 3e-7 * v, `exp(${xs[i]}): stock ${v}, course ${course[i]}`);
+        else assert.equal(course[i], 0, `exp(${xs[i]}) below the normal floats is 0`);
+      });
+    }
+    tf.dispose([special, wide]);
+  });
+
   test("Sum over leading axes (bias gradients) bit-identical; other reductions unchanged", () => {
     const x = normal([128, 512]);
     const y = normal([3, 5, 7]);

@@ -56,8 +56,9 @@ test("the same training with 1, 2 and 3 threads gives identical losses and weigh
   assert.equal(three.weights, one.weights);
 });
 
-test("products are split by rows (in 4s) or columns (in 32s) of their output, whole, and small ones stay on one thread", () => {
-  assert.deepEqual(productParts(128, 512, 128, 2), [[0, 64, 0, 512], [64, 128, 0, 512]]);
+test("products are split along the longer side of their output, by columns (in 32s) or rows (in 4s), whole, and small ones stay on one thread", () => {
+  assert.deepEqual(productParts(128, 512, 128, 2), [[0, 128, 0, 256], [0, 128, 256, 512]]);
+  assert.deepEqual(productParts(2048, 512, 128, 2), [[0, 1024, 0, 512], [1024, 2048, 0, 512]]);
   assert.deepEqual(productParts(1, 3000, 128, 2), [[0, 1, 0, 1504], [0, 1, 1504, 3000]]);
   assert.deepEqual(productParts(1, 512, 128, 4), [[0, 1, 0, 512]], "batch-1 generation: one thread");
   for (const [m, n, k, t] of [[130, 70, 300, 3], [9, 1000, 500, 4], [2048, 3000, 128, 8]]) {

@@ -2,8 +2,9 @@
 // for the last few (loads and stores never pass the end of a tensor). The ops are those a recurrent
 // step and its gradient call dozens of times per timestep, where the stock kernels take 50-250 µs
 // on a 128×128 tensor: arithmetic with a scalar, a bias row or a column, comparisons, logicalAnd,
-// select, casts from bool and int32, tanh, and column sums (the gradient of a bias); and, for the
-// generator, sigmoid and the exponentials of a softmax.
+// select, casts from bool and int32, tanh, and column sums (the gradient of a bias); exp, which the
+// loss's softmax calls over every output (the stock one calls the C library one element at a time);
+// and, for the generator, sigmoid and the exponentials of a softmax.
 import { Fn, i32, v128 } from "../../wasm/assembler";
 import type { Code } from "../../wasm/assembler";
 
@@ -172,6 +173,24 @@ function expAffineLanes(f: Fn, [x, scale, shift]: string[]): Code {
   ];
 }
 
+// exp(x) over all of float32: +∞ above ln(FLT_MAX) ≈ 88.72, 0 below −86 (exp(−86) ≈ 4.5e-38, next to the
+// smallest normal float). 2^n is applied as 2^(n−1)·2, so that n = 128 overflows to +∞ as it should.
+function expLanesFull(f: Fn, [x]: string[]): Code {
+  return [
+    ...f.set("y", f.get(x), splat(89), v128.f32x4Min, splat(-86), v128.f32x4Max),
+    ...f.set("n", f.get("y"), splat(Math.LOG2E), v128.f32x4Mul, v128.f32x4Nearest),
+    ...f.set("r", f.get("y"), f.get("n"), splat(0.693359375), v128.f32x4Mul, v128.f32x4Sub, f.get("n"), splat(-2.12194440e-4), v128.f32x4Mul, v128.f32x4Sub),
+    ...f.set("e", horner(f, "r", [1, 1, 1 / 2, 1 / 6, 1 / 24, 1 / 120, 1 / 720])),
+    ...f.set("e", f.get("e"), f.get("n"), splat(1), v128.f32x4Sub, v128.i32x4TruncSatF32x4S, i32.const(23), v128.i32x4Shl, v128.i32x4Add, splat(2), v128.f32x4Mul),
+    ...splat(0),
+    ...f.get("e"),
+    ...f.get(x),
+    ...splat(-86),
+    ...v128.f32x4Lt,
+    ...v128.bitselect,
+  ];
+}
+
 /** sumRows(x, out, rows, cols): out[j] = Σ_i x[i, j], i ascending from 0 (the stock Sum's order). */
 function sumRows(): Fn {
   const f = new Fn("sumRows", ["x", "out", "rows", "cols"], { i: "i32", j: "i32", p: "i32", stride: "i32", acc: "v128" });
@@ -205,6 +224,7 @@ export function elementwiseFunctions(): Fn[] {
     elementwise("castInt", ["f32"], "f32", (f, [x]) => [...f.get(x), ...v128.f32x4ConvertI32x4S]),
     elementwise("tanh", ["f32"], "f32", tanhLanes, { t: "v128", ...expLocals }),
     elementwise("sigmoid", ["f32"], "f32", sigmoidLanes, expLocals),
+    elementwise("exp", ["f32"], "f32", expLanesFull, expLocals),
     elementwise("expAffine", ["f32", "f32Scalar", "f32Scalar"], "f32", expAffineLanes, expLocals),
     sumRows(),
   );

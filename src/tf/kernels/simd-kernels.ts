@@ -32,6 +32,12 @@ export interface SimdKernels {
    * bytes. On a shared memory, many rows are split across threads (each part its own rows).
    */
   rows(name: string, rows: number, pointers: Array<[number, number]>, rest: number[]): void;
+  /**
+   * Runs the element-wise function `name` of simd-elementwise.ts on a rows×cols block: each input as [offset,
+   * bytes per column (4, 1 for bools, 0 for one value per row), row stride in bytes], the output as [offset,
+   * bytes per element]. On a shared memory, large blocks are split across threads by rows (one row: by columns).
+   */
+  elementwise(name: string, inputs: Array<[number, number, number]>, out: [number, number], rows: number, cols: number): void;
   /** The element-wise functions of simd-elementwise.ts by name (arguments as documented there). */
   fn: Record<string, (...args: number[]) => void>;
   /** How many worker threads have started for this memory (0 on a plain one). */
@@ -205,6 +211,7 @@ function makeKernels(e: Exports): SimdKernels {
       }
     },
     rows: (name, rows, pointers, rest) => e[name](...pointers.map(([at]) => at), rows, ...rest),
+    elementwise: (name, inputs, out, rows, cols) => e[name](...inputs.map(([at]) => at), out[0], rows, cols, ...inputs.map(([, , stride]) => stride)),
     workers: () => 0,
     transpose: (src, dst, rows, cols) => e.transpose(src, dst, rows, cols),
     copyRows: (src, dst, rows, rowBytes, srcStride, dstStride) => e.copyRows(src, dst, rows, rowBytes, srcStride, dstStride),
@@ -284,20 +291,25 @@ export const minPartWork = 1 << 17;
 export function productParts(m: number, n: number, k: number, threads: number): Array<[number, number, number, number]> {
   const parts = Math.max(1, Math.min(threads, Math.floor((m * n * k) / minPartWork)));
   if (parts === 1) return [[0, m, 0, n]];
-  // Split by rows (in 4s: the tiles' height) when there are enough, else by columns (in 32s: the
-  // widest tile). Never by k: every output keeps its one sum, in the same order, on any thread count.
-  const [size, unit] = m >= 8 * parts ? [m, 4] : [n, 32];
-  const units = Math.ceil(size / unit);
-  const cuts = Array.from({ length: parts + 1 }, (_, p) => Math.min(size, Math.round((p * units) / parts) * unit));
-  const ranges = cuts.slice(0, -1).map((from, p) => [from, cuts[p + 1]] as const).filter(([from, to]) => to > from);
-  return ranges.map(([from, to]) => (size === m ? [from, to, 0, n] : [0, m, from, to]));
+  // Split the longer side of C: by columns (in 32s: the widest tile), so that each thread reads only
+  // its columns of B, or by rows (in 4s: the tiles' height) when C is taller than wide. Never by k:
+  // every output keeps its one sum, in the same order, on any thread count.
+  const byRows = m > n && m >= 8 * parts;
+  return cuts(byRows ? m : n, parts, byRows ? 4 : 32).map(([from, to]) => (byRows ? [from, to, 0, n] : [0, m, from, to]));
 }
 
-/** Below this many elements a part of a row-wise function is not worth a thread. */
-export const minPartElements = 4096;
+/** Below this many elements a part of a row-wise or element-wise function is not worth a thread. */
+export const minPartElements = 8192;
+
+/** [from, to) of each of `count` nearly equal parts of `size`, cut at multiples of `unit`. */
+function cuts(size: number, count: number, unit = 1): Array<[number, number]> {
+  const units = Math.ceil(size / unit);
+  const at = Array.from({ length: count + 1 }, (_, p) => Math.min(size, Math.round((p * units) / count) * unit));
+  return at.slice(0, -1).map((from, p) => [from, at[p + 1]] as [number, number]).filter(([from, to]) => to > from);
+}
 
 /** gemm and rows split across threads (gemm by rows or columns of C), each part planned as calls and run where it was given. */
-function threaded(direct: SimdKernels, threads: WasmThreads, wasmExports: Exports): Pick<SimdKernels, "gemm" | "rows" | "workers"> {
+function threaded(direct: SimdKernels, threads: WasmThreads, wasmExports: Exports): Pick<SimdKernels, "gemm" | "rows" | "elementwise" | "workers"> {
   const names = Object.keys(wasmExports);
   const byIndex = names.map((name) => wasmExports[name]);
   let planned: Call[] = [];
@@ -325,11 +337,22 @@ function threaded(direct: SimdKernels, threads: WasmThreads, wasmExports: Export
     if (count === 1) return direct.rows(name, rows, pointers, rest);
     threads.ensure(count - 1);
     const id = names.indexOf(name);
-    const cuts = Array.from({ length: count + 1 }, (_, p) => Math.round((p * rows) / count));
-    const calls = cuts.slice(0, -1).map((r0, p) => [[id, ...pointers.map(([at, bytes]) => at + r0 * bytes), cuts[p + 1] - r0, ...rest]]);
+    const calls = cuts(rows, count).map(([r0, r1]) => [[id, ...pointers.map(([at, bytes]) => at + r0 * bytes), r1 - r0, ...rest]]);
     threads.run(calls, runHere);
   };
-  return { gemm, rows, workers: () => threads.started };
+  const elementwise: SimdKernels["elementwise"] = (name, inputs, out, rows, cols) => {
+    const count = Math.max(1, Math.min(threadsInUse(), rows > 1 ? rows : Infinity, Math.floor((rows * cols) / minPartElements)));
+    if (count === 1) return direct.elementwise(name, inputs, out, rows, cols);
+    threads.ensure(count - 1);
+    const id = names.indexOf(name);
+    const strides = inputs.map(([, , stride]) => stride);
+    // Rows, each part its own; a single row by columns, in 4s (the vectors' width).
+    const calls = rows > 1
+      ? cuts(rows, count).map(([r0, r1]) => [[id, ...inputs.map(([at, , stride]) => at + r0 * stride), out[0] + r0 * cols * out[1], r1 - r0, cols, ...strides]])
+      : cuts(cols, count, 4).map(([c0, c1]) => [[id, ...inputs.map(([at, bytes]) => at + c0 * bytes), out[0] + c0 * out[1], 1, c1 - c0, ...strides]]);
+    threads.run(calls, runHere);
+  };
+  return { gemm, rows, elementwise, workers: () => threads.started };
 }
 
 /** The course's SIMD functions on this backend's memory, or null where WebAssembly SIMD is missing. */

@@ -15,7 +15,7 @@ function tanh(args: { inputs: { x: TensorInfo }; backend: WasmBackend }): Tensor
   if (x.dtype !== "float32") return runStockKernel(Tanh, args) as TensorInfo;
   const out = backend.makeOutput(x.shape, "float32");
   const n = util.sizeFromShape(x.shape);
-  if (n > 0) requireSimd(backend).fn.tanh(heapOffset(backend, x), heapOffset(backend, out), 1, n, 0);
+  if (n > 0) requireSimd(backend).elementwise("tanh", [[heapOffset(backend, x), 4, 0]], [heapOffset(backend, out), 4], 1, n);
   return out;
 }
 
