@@ -63,6 +63,8 @@ export interface RecipeMetrics {
   samplesPerSecond: number;
   secondsPerEpoch: number;
   backend: string;
+  /** How many threads the backend's kernels split their work across (RNN_LESSONS_THREADS). */
+  threads: number;
   tfjs: string;
   date: string;
   /** The settings that differ from recipeDefaults. */
@@ -94,7 +96,7 @@ export async function trainRecipe(changes: Partial<RecipeSettings> = {}, events:
   const train = s.limit === undefined ? trainAll : subset(trainAll, 0, s.limit);
   const net = buildClassifier({ cell: s.cell, units: s.units, seed: s.seed, dropout: s.dropout });
   const run = startRun("mnist", {
-    model: `${s.cell}(${s.units}) → dense(10)`, ...s, trainSize: train.count, validationSize: validation.count, backend: backend.name,
+    model: `${s.cell}(${s.units}) → dense(10)`, ...s, trainSize: train.count, validationSize: validation.count, backend: backend.name, threads: backend.threads,
   });
   const checkpoint = path.join(run.dir, "model");
   const totalBatches = Math.min(s.epochs * Math.ceil(train.count / s.batchSize), s.maxBatches ?? Infinity);
@@ -121,7 +123,7 @@ export async function trainRecipe(changes: Partial<RecipeSettings> = {}, events:
     testAccuracy: test.accuracy, testLoss: test.loss, testSize: test.predictions.length, bestEpoch: best.epoch, bestValAccuracy: best.valAccuracy,
     epochs: result.rows.length ? result.rows[result.rows.length - 1].epoch : 0, batches: result.batches, stopped: result.stopped,
     trainSeconds: result.seconds, wallSeconds: (Date.now() - started) / 1000, samplesPerSecond: result.samplesPerSecond,
-    secondsPerEpoch: (result.seconds * train.count) / Math.max(1, result.samples), backend: `${backend.name} (${backend.detail})`,
+    secondsPerEpoch: (result.seconds * train.count) / Math.max(1, result.samples), backend: `${backend.name} (${backend.detail})`, threads: backend.threads,
     tfjs: tf.version.tfjs, date: new Date().toISOString(),
     changed: Object.fromEntries(Object.entries(s).filter(([k, v]) => v !== undefined && v !== (recipeDefaults as Record<string, unknown>)[k])),
   };

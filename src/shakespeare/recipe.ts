@@ -85,6 +85,8 @@ export interface RecipeMetrics {
   trainChars: number;
   heldOutChars: number;
   backend: string;
+  /** How many threads the backend's kernels split their work across (RNN_LESSONS_THREADS). */
+  threads: number;
   tfjs: string;
   date: string;
   settings: Record<string, unknown>;
@@ -133,7 +135,7 @@ export async function trainRecipe(changes: Partial<RecipeSettings> = {}, events:
   }
   const run = startRun("shakespeare", {
     ...flatSettings(s),
-    vocabSize: vocab.vocabSize, trainChars: train.length, heldOutChars: heldOut.length, backend: backend.name,
+    vocabSize: vocab.vocabSize, trainChars: train.length, heldOutChars: heldOut.length, backend: backend.name, threads: backend.threads,
   });
   const carry = carryOver(continued, run);
   const wallBefore = continued?.wallSeconds ?? 0;
@@ -168,7 +170,7 @@ export async function trainRecipe(changes: Partial<RecipeSettings> = {}, events:
     vocabSize: vocab.vocabSize,
     trainChars: train.length,
     heldOutChars: heldOut.length,
-    backend: `${backend.name} (${backend.detail})`,
+    backend: `${backend.name} (${backend.detail})`, threads: backend.threads,
     tfjs: tf.version.tfjs,
     date: new Date().toISOString(),
     settings: { ...s },
@@ -251,7 +253,7 @@ export async function trainCourseRecipe(changes: Partial<typeof courseRecipeDefa
   const backend = await initBackend();
   const { vocab, train, heldOut } = loadSonnets(s.text, { heldOutFraction: s.heldOutFraction });
   const data = windows(train, s.Tx, s.stride);
-  const run = startRun("shakespeare", { model: `course: lstm(${s.units}) over ${s.Tx} one-hot characters → dense(${vocab.vocabSize})`, ...s, examples: data.m, backend: backend.name });
+  const run = startRun("shakespeare", { model: `course: lstm(${s.units}) over ${s.Tx} one-hot characters → dense(${vocab.vocabSize})`, ...s, examples: data.m, backend: backend.name, threads: backend.threads });
   const model = buildCourseModel({ vocabSize: vocab.vocabSize, Tx: s.Tx, units: s.units, seed: s.seed });
   const output = modelOutput(run.dir, out);
   output.writeFiles({
@@ -276,7 +278,7 @@ export async function trainCourseRecipe(changes: Partial<typeof courseRecipeDefa
       const improved = row.heldOut < best;
       if (improved) best = row.heldOut;
       sinceBest = improved ? 0 : sinceBest + 1;
-      const metrics = { heldOutLoss: best, bestEpoch: rows.find((r) => r.heldOut === best)!.epoch, epochs: epoch, trainSeconds: row.seconds, wallSeconds: (Date.now() - started) / 1000, backend: `${backend.name} (${backend.detail})`, tfjs: tf.version.tfjs, date: new Date().toISOString(), settings: s };
+      const metrics = { heldOutLoss: best, bestEpoch: rows.find((r) => r.heldOut === best)!.epoch, epochs: epoch, trainSeconds: row.seconds, wallSeconds: (Date.now() - started) / 1000, backend: `${backend.name} (${backend.detail})`, threads: backend.threads, tfjs: tf.version.tfjs, date: new Date().toISOString(), settings: s };
       // The best model with the history and metrics so far at a new best, else just the history and metrics.
       if (improved) await output.saveBest(model, metrics);
       else output.finish(metrics);

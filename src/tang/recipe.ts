@@ -105,6 +105,8 @@ export interface RecipeMetrics {
   trainPoems: number;
   heldOutPoems: number;
   backend: string;
+  /** How many threads the backend's kernels split their work across (RNN_LESSONS_THREADS). */
+  threads: number;
   tfjs: string;
   date: string;
   settings: Record<string, unknown>;
@@ -154,7 +156,7 @@ export async function trainRecipe(changes: Partial<RecipeSettings> = {}, events:
     throw new Error(`trainRecipe: maxVocab ${s.maxVocab} is too small for measureCount ${measureCount}: ${(err as Error).message} Raise maxVocab or lower measureCount (0: no measurement).`);
   }
   const run = startRun("tang", {
-    ...flatSettings(s), vocabSize: vocab.vocabSize, trainPoems: train.length, heldOutPoems: heldOut.length, backend: backend.name,
+    ...flatSettings(s), vocabSize: vocab.vocabSize, trainPoems: train.length, heldOutPoems: heldOut.length, backend: backend.name, threads: backend.threads,
   });
   const carry = carryOver(continued, run);
   const wallBefore = continued?.wallSeconds ?? 0;
@@ -195,7 +197,7 @@ export async function trainRecipe(changes: Partial<RecipeSettings> = {}, events:
     vocabSize: vocab.vocabSize,
     trainPoems: train.length,
     heldOutPoems: heldOut.length,
-    backend: `${backend.name} (${backend.detail})`,
+    backend: `${backend.name} (${backend.detail})`, threads: backend.threads,
     tfjs: tf.version.tfjs,
     date: new Date().toISOString(),
     settings: { ...s },

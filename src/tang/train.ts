@@ -87,8 +87,10 @@ export function poemLoss(model: tf.LayersModel, t: BatchTensors, opts: PoemLossO
   const training = opts.training ?? false;
   const vocabSize = model.outputs[0].shape[2] as number;
   const inputs = readsPosition(model) ? [t.chars, t.features!] : t.chars;
+  // A batch with no padding (length buckets) has a target at every position: gathering them would only cost.
+  const everyPositionReal = t.real.size === t.targets.size;
   return tf.tidy(() => {
-    if (softmaxAt === "targets") {
+    if (softmaxAt === "targets" && !everyPositionReal) {
       const head = model.getLayer("logits");
       const hidden = trunkOf(model).apply(inputs, { training }) as tf.Tensor3D;
       const units = hidden.shape[2];
@@ -98,7 +100,7 @@ export function poemLoss(model: tf.LayersModel, t: BatchTensors, opts: PoemLossO
     }
     const logits = tf.reshape(model.apply(inputs, { training }) as tf.Tensor, [-1, vocabSize]);
     const perPosition = crossEntropy(logits as tf.Tensor2D, tf.reshape(t.targets, [-1]) as tf.Tensor1D);
-    if (!masked) return tf.mean(perPosition) as tf.Scalar;
+    if (!masked || everyPositionReal) return tf.mean(perPosition) as tf.Scalar;
     const mask = tf.reshape(t.mask, [-1]);
     return tf.div(tf.sum(tf.mul(perPosition, mask)), tf.maximum(tf.sum(mask), 1)) as tf.Scalar;
   });

@@ -18,21 +18,26 @@ export const maxThreads = 64;
 const POSTED = 0;
 const FINISHED = 1;
 const CALLS = 2;
-// Busy-wait this many checks before sleeping in Atomics.wait: a training step posts kernels back to
-// back, and waking a sleeping thread costs tens of microseconds.
-const spins = 20000;
+// Busy-wait this long (ms) after a job before sleeping in Atomics.wait: a training step posts kernels
+// back to back with tens of microseconds of JavaScript between them, and waking a sleeping thread
+// costs far more here (measured: 0.3 ms per wake on this 2-core virtual machine, which made Adam's
+// small updates 20x slower on two threads than on one).
+const spinMs = 2;
 
 // The worker: instantiate the module on the shared memory, then run posted call lists forever.
 const workerSource = `
 const { workerData } = require("worker_threads");
-const { module, memory, control, names, slot, slotInts, spins } = workerData;
+const { module, memory, control, names, slot, slotInts, spinMs } = workerData;
 const exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
 const fns = names.map((n) => exports[n]);
 const ctl = new Int32Array(control);
 const base = slot * slotInts;
 let seen = 0;
 for (;;) {
-  for (let i = 0; Atomics.load(ctl, base) === seen; i++) if (i > spins) Atomics.wait(ctl, base, seen);
+  const since = performance.now();
+  for (let i = 0; Atomics.load(ctl, base) === seen; i++) {
+    if ((i & 1023) === 0 && performance.now() - since > spinMs) Atomics.wait(ctl, base, seen);
+  }
   seen = Atomics.load(ctl, base);
   for (let p = base + ${CALLS}; ctl[p] >= 0; ) {
     const fn = fns[ctl[p]];
@@ -69,7 +74,7 @@ export class WasmThreads {
   ensure(count: number): void {
     while (this.workers.length < count) {
       const slot = this.workers.length + 1; // slot 0 is the main thread's
-      const workerData = { module: this.module, memory: this.memory, control: this.control.buffer, names: this.names, slot, slotInts, spins };
+      const workerData = { module: this.module, memory: this.memory, control: this.control.buffer, names: this.names, slot, slotInts, spinMs };
       const worker = new Worker(workerSource, { eval: true, workerData });
       worker.unref(); // a script or a kernel exits when its own work is done
       worker.on("error", (err) => console.error(`A course kernel thread failed: ${err.message}`));
@@ -108,11 +113,12 @@ export class WasmThreads {
   settle(): void {
     for (let w = 1; w <= this.workers.length; w++) {
       const base = w * slotInts;
+      const since = performance.now();
       for (let i = 0; ; i++) {
         const posted = Atomics.load(this.control, base + POSTED);
         const finished = Atomics.load(this.control, base + FINISHED);
         if (finished === posted) break;
-        if (i > spins) Atomics.wait(this.control, base + FINISHED, finished, 1000);
+        if ((i & 1023) === 0 && performance.now() - since > spinMs) Atomics.wait(this.control, base + FINISHED, finished, 1000);
       }
     }
   }

@@ -105,20 +105,56 @@ for (const activation of ["sigmoid", "hardSigmoid"] as const) {
   });
 }
 
-test("the fused step runs in place of tfjs's cell ops on wasm: one kernel forward and one backward per timestep", async () => {
-  await initBackend();
-  registerFastWasmKernels();
-  const layer = tf.layers.lstm({ units: 16, inputShape: [5, 4], recurrentActivation: "sigmoid" });
-  const model = tf.sequential({ layers: [layer] });
+// Kernel names called by one forward and backward pass of an LSTM layer over 5 timesteps.
+async function kernelsOf(config: Record<string, unknown>): Promise<string[]> {
+  const model = tf.sequential({ layers: [tf.layers.lstm({ units: 16, inputShape: [5, 4], recurrentActivation: "sigmoid", ...config })] });
   const x = tf.randomNormal([2, 5, 4]);
   const profile = await tf.profile(() => {
     const { value, grads } = tf.variableGrads(() => (model.apply(x) as tf.Tensor).sum() as tf.Scalar);
     tf.dispose([value, ...Object.values(grads)]);
   });
-  const count = (name: string) => profile.kernels.filter((k) => k.name === name).length;
-  assert.equal(count("CourseLstmStep"), 5);
-  assert.equal(count("CourseLstmStepGrad"), 5);
-  assert.equal(count("Sigmoid"), 0, "no separate gate activations");
   tf.dispose(x);
   model.dispose();
+  return profile.kernels.map((k) => k.name);
+}
+
+test("on wasm an LSTM layer runs as one kernel forward and one backward; a layer running backwards keeps tfjs's loop, with the fused step", async () => {
+  await initBackend();
+  registerFastWasmKernels();
+  const count = (names: string[], name: string) => names.filter((n) => n === name).length;
+  const whole = await kernelsOf({ returnSequences: true });
+  assert.deepEqual([count(whole, "CourseLstmLayer"), count(whole, "CourseLstmLayerGrad"), count(whole, "CourseLstmStep")], [1, 1, 0]);
+  assert.ok(whole.length < 20, `a handful of kernels in all, not ~35 per timestep: ${whole.join(" ")}`);
+  const backwards = await kernelsOf({ goBackwards: true });
+  assert.deepEqual([count(backwards, "CourseLstmLayer"), count(backwards, "CourseLstmStep"), count(backwards, "CourseLstmStepGrad")], [0, 5, 5]);
+  assert.equal(count(backwards, "Sigmoid"), 0, "no separate gate activations");
+});
+
+test("the whole-layer kernel gives tfjs's own layer's outputs and gradients, returning sequences or the last output, with and without a bias", async () => {
+  await initBackend();
+  for (const config of [{ returnSequences: true }, { returnSequences: false, useBias: false }, { recurrentActivation: "hardSigmoid", returnSequences: true }]) {
+    const results = [false, true].map((fused) => {
+      if (fused) registerFastWasmKernels();
+      else unregisterFastWasmKernels();
+      const layer = tf.layers.lstm({ units: 8, inputShape: [7, 3], recurrentActivation: "sigmoid", kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }), recurrentInitializer: tf.initializers.glorotUniform({ seed: 2 }), biasInitializer: tf.initializers.randomNormal({ seed: 3 }), ...config } as never);
+      const model = tf.sequential({ layers: [layer] });
+      const x = tf.randomNormal([3, 7, 3], 0, 2, "float32", 4);
+      const weight = tf.randomNormal(model.outputs[0].shape.slice(1) as number[], 0, 1, "float32", 5);
+      const { value, grads } = tf.variableGrads(() => tf.sum(tf.mul(model.apply(x) as tf.Tensor, weight)) as tf.Scalar);
+      const dx = tf.grad((input: tf.Tensor) => tf.sum(tf.mul(model.apply(input) as tf.Tensor, weight)))(x);
+      const out = { loss: value.dataSync()[0], grads: Object.keys(grads).sort().map((k) => Array.from(grads[k].dataSync())), dx: Array.from(dx.dataSync()) };
+      tf.dispose([value, x, weight, dx, ...Object.values(grads)]);
+      model.dispose();
+      return out;
+    });
+    registerFastWasmKernels();
+    const [stock, fused] = results;
+    const label = JSON.stringify(config);
+    assert.ok(Math.abs(fused.loss - stock.loss) <= 1e-5 * Math.max(1, Math.abs(stock.loss)), `${label}: ${fused.loss} vs ${stock.loss}`);
+    for (const [name, a, b] of [["dx", fused.dx, stock.dx], ...fused.grads.map((g, i) => [`weight ${i}`, g, stock.grads[i]] as const)] as Array<[string, number[], number[]]>) {
+      const scale = Math.max(...b.map(Math.abs));
+      const worst = Math.max(...a.map((v, j) => Math.abs(v - b[j])));
+      assert.ok(worst <= 1e-5 * scale + 1e-6, `${label} ${name}: largest difference ${worst} (largest value ${scale})`);
+    }
+  }
 });

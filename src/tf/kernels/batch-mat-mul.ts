@@ -40,7 +40,7 @@ function pruneCopies(backend: WasmBackend, copies: TransposedCopy[], keep: numbe
 // Scratch memory for gemm to pack blocks of B into: a block per thread, per backend, kept (and
 // allocated again when more threads are in use).
 const scratchBlocks = new WeakMap<WasmBackend, { offset: number; threads: number }>();
-function gemmScratch(backend: WasmBackend): number {
+export function gemmScratch(backend: WasmBackend): number {
   const threads = threadsInUse();
   let scratch = scratchBlocks.get(backend);
   if (scratch === undefined || scratch.threads < threads) {

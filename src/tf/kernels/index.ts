@@ -14,6 +14,7 @@ import { sumConfig } from "./sum";
 import { tanhConfig } from "./tanh";
 import { unsortedSegmentSumConfig } from "./unsorted-segment-sum";
 import { fuseLstmCells, lstmStepConfigs } from "./lstm-step";
+import { lstmLayerConfigs } from "./lstm-layer";
 import type { WasmBackend } from "./wasm-heap";
 
 /** Every kernel the course registers for wasm, by kernel name. */
@@ -30,6 +31,7 @@ export const fastWasmKernels: readonly KernelConfig[] = [
   ...elementwiseConfigs,
   unsortedSegmentSumConfig,
   ...lstmStepConfigs,
+  ...lstmLayerConfigs,
 ].map(markCourseKernel);
 
 /** The names of the kernels registerFastWasmKernels replaces or adds. */

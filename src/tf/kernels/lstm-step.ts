@@ -10,6 +10,7 @@ import type { NamedAttrMap, Tensor, TensorInfo } from "@tensorflow/tfjs";
 import { processMemo } from "../../course";
 import { stepActivations } from "./lstm-step-simd";
 import type { StepActivation } from "./lstm-step-simd";
+import { LstmLayer, LstmLayerGrad } from "./lstm-layer";
 import { requireSimd } from "./simd-kernels";
 import { heapOffset, wasmKernel } from "./wasm-heap";
 import type { WasmBackend } from "./wasm-heap";
@@ -84,35 +85,85 @@ interface LstmCellFields {
   bias: { read(): Tensor } | null;
 }
 type CellCall = (this: LstmCellFields, inputs: Tensor | Tensor[], kwargs: Record<string, unknown>) => Tensor | Tensor[];
+type LayerCall = (this: LstmLayerFields, inputs: Tensor | Tensor[], kwargs: Record<string, unknown> | undefined) => Tensor | Tensor[];
 
 /** The fused step's activation for this cell, or null when the fused step does not cover it here. */
-function fusedActivation(cell: LstmCellFields, inputs: Tensor[]): StepActivation | null {
+function fusedActivation(cell: LstmCellFields): StepActivation | null {
   const kind = cell.recurrentActivation.getClassName() as StepActivation;
   const covered =
-    inputs.length === 3 && inputs[0].rank === 2 && cell.dropout === 0 && cell.recurrentDropout === 0 && cell.units % 4 === 0 &&
+    cell.dropout === 0 && cell.recurrentDropout === 0 && cell.units % 4 === 0 &&
     stepActivations.includes(kind) && cell.activation.getClassName() === "tanh" && getKernel(LstmStep, tf.getBackend()) !== undefined;
   return covered ? kind : null;
 }
 
+/** [h at every timestep [B,T,H], the last h [B,H]] of an LSTM layer over x [B,T,D] from zero states, in one kernel. */
+export function lstmLayer(x: Tensor, kernel: Tensor, recurrentKernel: Tensor, bias: Tensor, activation: StepActivation): [Tensor, Tensor] {
+  const [hs, hLast] = tf.engine().runKernel(LstmLayer, { x, kernel, recurrentKernel, bias }, { activation } as unknown as NamedAttrMap) as Tensor[];
+  return [hs, hLast];
+}
+
+// The layer's gradient: one kernel from the gradients of its outputs (zeros for those nothing used).
+function registerLayerGradient(): void {
+  if (getGradient(LstmLayer)) return;
+  registerGradient({
+    kernelName: LstmLayer,
+    inputsToSave: ["x", "kernel", "recurrentKernel", "bias"],
+    outputsToSave: [false, false, false, true],
+    gradFunc: (dy: Tensor | Tensor[], saved: Tensor[], attrs: NamedAttrMap) => {
+      const [x, kernel, recurrentKernel, , tape] = saved;
+      // Gradients of outputs nothing used are left out: the kernel takes them as zeros.
+      const [dhs, dhLast, dcLast] = dy as Array<Tensor | null>;
+      const given = Object.fromEntries(Object.entries({ dhs, dhLast, dcLast }).filter(([, d]) => d !== null)) as Record<string, Tensor>;
+      const [dx, dW, dU, db] = tf.engine().runKernel(LstmLayerGrad, { ...given, x, kernel, recurrentKernel, tape }, attrs) as Tensor[];
+      return { x: () => dx, kernel: () => dW, recurrentKernel: () => dU, bias: () => db };
+    },
+  });
+}
+
+// What the layer's call reads of an LSTM layer (public fields of tfjs-layers' RNN).
+interface LstmLayerFields {
+  cell: LstmCellFields;
+  stateful: boolean;
+  goBackwards: boolean;
+  returnState: boolean;
+  returnSequences: boolean;
+}
+
 /**
- * Makes tf.layers' LSTM cells call the fused step wherever its kernel is registered (idempotent; once per
- * process). z is computed as tfjs computes it (its two products, the bias), so only the step is new.
+ * Makes tf.layers' LSTM layers run as one kernel (lstm-layer.ts) and their cells take the fused step, wherever
+ * those kernels are registered (idempotent; once per process). A layer with a mask, initial states, state kept
+ * between calls, backwards or returning its states runs tfjs's loop, with the fused step in its cell.
  */
 export function fuseLstmCells(): void {
   registerStepGradient();
+  registerLayerGradient();
   processMemo("fusedLstmCells", () => {
-    const proto = Object.getPrototypeOf(tf.layers.lstmCell({ units: 4 })) as { call: CellCall };
-    const original = proto.call;
-    proto.call = function (this: LstmCellFields, inputs, kwargs) {
+    const cellProto = Object.getPrototypeOf(tf.layers.lstmCell({ units: 4 })) as { call: CellCall };
+    const cellCall = cellProto.call;
+    cellProto.call = function (this: LstmCellFields, inputs, kwargs) {
       const list = Array.isArray(inputs) ? inputs : [inputs];
-      const kind = fusedActivation(this, list);
-      if (kind === null) return original.call(this, inputs, kwargs);
+      const kind = list.length === 3 && list[0].rank === 2 ? fusedActivation(this) : null;
+      if (kind === null) return cellCall.call(this, inputs, kwargs);
       return tf.tidy(() => {
         const [x, hPrev, cPrev] = list;
         let z = tf.add(tf.matMul(x, this.kernel.read()), tf.matMul(hPrev, this.recurrentKernel.read()));
         if (this.useBias && this.bias) z = tf.add(z, this.bias.read());
         const [h, c] = lstmStep(z, cPrev, kind);
         return [h, h, c];
+      });
+    };
+    const layerProto = Object.getPrototypeOf(tf.layers.lstm({ units: 4 })) as { call: LayerCall };
+    const layerCall = layerProto.call;
+    layerProto.call = function (this: LstmLayerFields, inputs, kwargs) {
+      const x = Array.isArray(inputs) ? (inputs.length === 1 ? inputs[0] : null) : inputs;
+      const plain = kwargs?.mask == null && kwargs?.initialState == null && !this.stateful && !this.goBackwards && !this.returnState;
+      const kind = x !== null && x.rank === 3 && x.dtype === "float32" && plain && getKernel(LstmLayer, tf.getBackend()) ? fusedActivation(this.cell) : null;
+      if (kind === null) return layerCall.call(this, inputs, kwargs);
+      return tf.tidy(() => {
+        const cell = this.cell;
+        const bias = cell.useBias && cell.bias ? cell.bias.read() : tf.zeros([4 * cell.units]);
+        const [hs, hLast] = lstmLayer(x!, cell.kernel.read(), cell.recurrentKernel.read(), bias, kind);
+        return this.returnSequences ? hs : hLast;
       });
     };
     return true;

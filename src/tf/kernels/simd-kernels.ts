@@ -298,8 +298,11 @@ export function productParts(m: number, n: number, k: number, threads: number): 
   return cuts(byRows ? m : n, parts, byRows ? 4 : 32).map(([from, to]) => (byRows ? [from, to, 0, n] : [0, m, from, to]));
 }
 
-/** Below this many elements a part of a row-wise or element-wise function is not worth a thread. */
-export const minPartElements = 8192;
+/**
+ * Below these many elements a part is not worth a thread: of a row-wise function (the LSTM step: an
+ * exponential or two per element), of an element-wise one (one or two instructions per element).
+ */
+export const minPartElements = { rows: 8192, elementwise: 65536 };
 
 /** [from, to) of each of `count` nearly equal parts of `size`, cut at multiples of `unit`. */
 function cuts(size: number, count: number, unit = 1): Array<[number, number]> {
@@ -333,7 +336,7 @@ function threaded(direct: SimdKernels, threads: WasmThreads, wasmExports: Export
   };
   const rows: SimdKernels["rows"] = (name, rows, pointers, rest) => {
     const elements = (rows * pointers[0][1]) / 4;
-    const count = Math.max(1, Math.min(threadsInUse(), rows, Math.floor(elements / minPartElements)));
+    const count = Math.max(1, Math.min(threadsInUse(), rows, Math.floor(elements / minPartElements.rows)));
     if (count === 1) return direct.rows(name, rows, pointers, rest);
     threads.ensure(count - 1);
     const id = names.indexOf(name);
@@ -341,7 +344,7 @@ function threaded(direct: SimdKernels, threads: WasmThreads, wasmExports: Export
     threads.run(calls, runHere);
   };
   const elementwise: SimdKernels["elementwise"] = (name, inputs, out, rows, cols) => {
-    const count = Math.max(1, Math.min(threadsInUse(), rows > 1 ? rows : Infinity, Math.floor((rows * cols) / minPartElements)));
+    const count = Math.max(1, Math.min(threadsInUse(), rows > 1 ? rows : Infinity, Math.floor((rows * cols) / minPartElements.elementwise)));
     if (count === 1) return direct.elementwise(name, inputs, out, rows, cols);
     threads.ensure(count - 1);
     const id = names.indexOf(name);

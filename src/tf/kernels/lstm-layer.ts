@@ -1,0 +1,124 @@
+// A whole LSTM layer as one TensorFlow.js kernel, forward and backward, on the course's wasm kernels:
+// what tf.layers' LSTM does in about 35 kernel calls per timestep (its loop, the cell, their gradients)
+// in one call per layer, where each call costs tens of microseconds of bookkeeping whatever its size.
+// The work is the same: x·W + b for every timestep in one product, then per timestep h·U and the fused
+// step (lstm-step-simd.ts); backward, per timestep the step's gradient and dz·Uᵀ, then dW, dU, db and
+// dx each in one product over all timesteps. Every product and step splits across threads.
+import type { TensorInfo } from "@tensorflow/tfjs";
+import { gemmScratch } from "./batch-mat-mul";
+import type { StepActivation } from "./lstm-step-simd";
+import { requireSimd } from "./simd-kernels";
+import { heapOffset, wasmKernel } from "./wasm-heap";
+import type { WasmBackend } from "./wasm-heap";
+
+/** The kernel names: the layer (outputs h at every timestep, the last h and c, and the tape) and its gradient. */
+export const LstmLayer = "CourseLstmLayer";
+export const LstmLayerGrad = "CourseLstmLayerGrad";
+
+interface LayerAttrs {
+  activation: StepActivation;
+}
+
+/**
+ * Where the forward pass keeps what the gradient needs, in one float32 tensor (the "tape"), time-major:
+ * x [T,B,D], z [T,B,4H], the gates [T,B,4H], c [T+1,B,H] and h [T+1,B,H] (slot 0: the zero initial state).
+ */
+function tapeLayout(B: number, T: number, D: number, H: number) {
+  const G = 4 * H;
+  const sizes = { x: T * B * D, z: T * B * G, gates: T * B * G, c: (T + 1) * B * H, h: (T + 1) * B * H };
+  let at = 0;
+  const offsets = {} as Record<keyof typeof sizes, number>;
+  for (const [name, size] of Object.entries(sizes) as Array<[keyof typeof sizes, number]>) {
+    offsets[name] = at * 4;
+    at += size;
+  }
+  return { offsets, length: at };
+}
+
+function layer(args: { inputs: Record<"x" | "kernel" | "recurrentKernel" | "bias", TensorInfo>; backend: WasmBackend; attrs: LayerAttrs }): TensorInfo[] {
+  const { inputs, backend, attrs } = args;
+  const [B, T, D] = inputs.x.shape;
+  const H = inputs.recurrentKernel.shape[0];
+  const G = 4 * H;
+  const { offsets, length } = tapeLayout(B, T, D, H);
+  const hs = backend.makeOutput([B, T, H], "float32");
+  const hLast = backend.makeOutput([B, H], "float32");
+  const cLast = backend.makeOutput([B, H], "float32");
+  const tape = backend.makeOutput([length], "float32");
+  const scratch = gemmScratch(backend);
+  const simd = requireSimd(backend);
+  const at = (t: TensorInfo) => heapOffset(backend, t);
+  const base = at(tape);
+  const [xT, z, gates, c, h] = [offsets.x, offsets.z, offsets.gates, offsets.c, offsets.h].map((o) => base + o);
+  const [x, W, U, bias] = [at(inputs.x), at(inputs.kernel), at(inputs.recurrentKernel), at(inputs.bias)];
+  // x [B,T,D] → time-major [T,B,D]; z = x·W + b for every timestep in one product.
+  for (let t = 0; t < T; t++) simd.copyRows(x + t * D * 4, xT + t * B * D * 4, B, D * 4, T * D * 4, D * 4);
+  simd.copyRows(bias, z, T * B, G * 4, 0, G * 4);
+  simd.gemm(xT, W, z, T * B, D, G, D * 4, 4, G * 4, G * 4, true, scratch);
+  backend.wasm.HEAPU8.fill(0, c, c + B * H * 4);
+  backend.wasm.HEAPU8.fill(0, h, h + B * H * 4);
+  const state = (p: number, t: number) => p + t * B * H * 4; // slot t of c or h
+  for (let t = 0; t < T; t++) {
+    const zt = z + t * B * G * 4;
+    simd.gemm(state(h, t), U, zt, B, H, G, H * 4, 4, G * 4, G * 4, true, scratch); // z_t += h_{t−1}·U
+    const pointers: Array<[number, number]> = [[zt, G * 4], [state(c, t), H * 4], [state(h, t + 1), H * 4], [state(c, t + 1), H * 4], [gates + t * B * G * 4, G * 4]];
+    simd.rows(`lstmStep_${attrs.activation}`, B, pointers, [H]);
+  }
+  for (let t = 0; t < T; t++) simd.copyRows(state(h, t + 1), at(hs) + t * H * 4, B, H * 4, H * 4, T * H * 4);
+  simd.copyRows(state(h, T), at(hLast), B, H * 4, H * 4, H * 4);
+  simd.copyRows(state(c, T), at(cLast), B, H * 4, H * 4, H * 4);
+  return [hs, hLast, cLast, tape];
+}
+
+function layerGrad(args: { inputs: Partial<Record<"dhs" | "dhLast" | "dcLast", TensorInfo>> & Record<"x" | "kernel" | "recurrentKernel" | "tape", TensorInfo>; backend: WasmBackend; attrs: LayerAttrs }): TensorInfo[] {
+  const { inputs, backend, attrs } = args;
+  const [B, T, D] = inputs.x.shape;
+  const H = inputs.recurrentKernel.shape[0];
+  const G = 4 * H;
+  const { offsets } = tapeLayout(B, T, D, H);
+  const dx = backend.makeOutput([B, T, D], "float32");
+  const dW = backend.makeOutput([D, G], "float32");
+  const dU = backend.makeOutput([H, G], "float32");
+  const db = backend.makeOutput([G], "float32");
+  const simd = requireSimd(backend);
+  const scratch = gemmScratch(backend);
+  // Scratch: dz at every timestep [T,B,4H], dx time-major [T,B,D], Uᵀ, Wᵀ, and dh, dh from the next timestep, dc.
+  const sizes = [T * B * G, T * B * D, G * H, G * D, B * H, B * H, B * H];
+  const block = backend.wasm._malloc(4 * sizes.reduce((a, b) => a + b, 0)) >>> 0;
+  const [dZ, dxT, UT, WT, dh, dhNext, dc] = sizes.map((_, i) => block + 4 * sizes.slice(0, i).reduce((a, b) => a + b, 0));
+  try {
+    const at = (t: TensorInfo) => heapOffset(backend, t);
+    const base = at(inputs.tape);
+    const [xT, z, gates, c, h] = [offsets.x, offsets.z, offsets.gates, offsets.c, offsets.h].map((o) => base + o);
+    const state = (p: number, t: number) => p + t * B * H * 4;
+    simd.transpose(at(inputs.recurrentKernel), UT, H, G);
+    simd.transpose(at(inputs.kernel), WT, D, G);
+    // The gradients of the last h and c (zeros when nothing used them), then of h at every timestep.
+    for (const [given, to] of [[inputs.dhLast, dhNext], [inputs.dcLast, dc]] as const) {
+      if (given) simd.copyRows(at(given), to, 1, B * H * 4, 0, 0);
+      else backend.wasm.HEAPU8.fill(0, to, to + B * H * 4);
+    }
+    for (let t = T - 1; t >= 0; t--) {
+      // dh = the gradient of h_t from the layer's output (if it returns every h) and from timestep t + 1
+      if (inputs.dhs) simd.elementwise("add_vv", [[at(inputs.dhs) + t * H * 4, 4, T * H * 4], [dhNext, 4, H * 4]], [dh, 4], B, H);
+      else simd.copyRows(dhNext, dh, 1, B * H * 4, 0, 0);
+      const zt = z + t * B * G * 4;
+      const dzt = dZ + t * B * G * 4;
+      const pointers: Array<[number, number]> = [[dh, H * 4], [dc, H * 4], [zt, G * 4], [gates + t * B * G * 4, G * 4], [state(c, t), H * 4], [state(c, t + 1), H * 4], [dzt, G * 4], [dc, H * 4]];
+      simd.rows(`lstmStepGrad_${attrs.activation}`, B, pointers, [H]); // dc becomes the gradient of c_{t−1}
+      simd.gemm(dzt, UT, dhNext, B, G, H, G * 4, 4, H * 4, H * 4, false, scratch); // dh_{t−1} = dz_t·Uᵀ
+    }
+    // Over all timesteps at once: dU = Σ h_{t−1}ᵀ·dz_t, dW = Σ x_tᵀ·dz_t, db = Σ dz_t, dx_t = dz_t·Wᵀ.
+    simd.gemm(h, dZ, at(dU), H, T * B, G, 4, H * 4, G * 4, G * 4, false, scratch);
+    simd.gemm(xT, dZ, at(dW), D, T * B, G, 4, D * 4, G * 4, G * 4, false, scratch);
+    simd.fn.sumRows(dZ, at(db), T * B, G);
+    simd.gemm(dZ, WT, dxT, T * B, G, D, G * 4, 4, D * 4, D * 4, false, scratch);
+    for (let t = 0; t < T; t++) simd.copyRows(dxT + t * B * D * 4, at(dx) + t * D * 4, B, D * 4, D * 4, T * D * 4);
+  } finally {
+    backend.wasm._free(block);
+  }
+  return [dx, dW, dU, db];
+}
+
+/** The wasm kernels of the whole-layer LSTM (registered with the course's other kernels). */
+export const lstmLayerConfigs = [wasmKernel(LstmLayer, layer), wasmKernel(LstmLayerGrad, layerGrad)];
