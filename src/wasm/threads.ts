@@ -12,7 +12,7 @@ export type Call = number[];
 
 // Per worker, a slot of the control block (Int32Array): [posted, finished, then calls as
 // fnIndex, argc, args…, ended by -1]. `posted` counts the jobs given, `finished` the jobs done.
-const slotInts = 16384;
+const slotInts = 1 << 16;
 /** The most threads a pool runs, the main one included. */
 export const maxThreads = 64;
 const POSTED = 0;
@@ -63,6 +63,11 @@ export class WasmThreads {
     private readonly names: readonly string[],
   ) {
     if (!(memory.buffer instanceof SharedArrayBuffer)) throw new Error("WasmThreads: the memory must be shared (WebAssembly.Memory with shared: true).");
+  }
+
+  /** True when a part of these calls fits a worker's slot (its ints, each call's two more, the end mark). */
+  static fits(calls: Call[]): boolean {
+    return calls.reduce((n, call) => n + call.length + 1, CALLS + 1) < slotInts;
   }
 
   /** How many workers have started (besides the main thread). */

@@ -2,6 +2,9 @@
 // throughput of lesson 2's, 4's and 5's shipped models with 1 and N threads (RNN_LESSONS_THREADS, default every
 // core), the single-thread roofline share of the MNIST LSTM, and one matrix product at the lessons' shapes, to show
 // where splitting a product starts to pay (simd-kernels.ts minPartWork chooses by that size).
+import * as fs from "fs";
+import * as path from "path";
+import { pretrainedDir } from "../../src/course";
 import { processPoems } from "../../src/data/poems";
 import { buildCharModel, loadSonnets, trainCharModel } from "../../src/shakespeare/index";
 import { recipeDefaults as shakespeareRecipe } from "../../src/shakespeare/recipe";
@@ -74,6 +77,19 @@ export async function benchThreads(args: string[]): Promise<void> {
     [`lesson 2: ${mnist.name}, samples/s`, mnistRate.one.toFixed(0), mnistRate.many.toFixed(0), x(mnistRate)],
     [`lesson 4: 2×LSTM(${s.units.join(", ")}), batch ${s.batchSize}×${s.seqLength}, characters/s`, shakespeare.one.toFixed(0), shakespeare.many.toFixed(0), x(shakespeare)],
     [`lesson 5: Embedding + 2×LSTM(${tangRecipe.units.join(", ")}), batch ${tangRecipe.batchSize}, poems/s`, tang.one.toFixed(1), tang.many.toFixed(1), x(tang)],
+  ]);
+  // Time to each shipped model's best held-out loss at these speeds: the batches it took come from its shipped
+  // metrics.json (they do not depend on the machine), the speed from this run.
+  const shipped = (name: string) => JSON.parse(fs.readFileSync(path.join(pretrainedDir(name), "metrics.json"), "utf8"));
+  const lstm = shipped("shakespeare-lstm");
+  const poemModel = shipped("tang-lstm");
+  const chars = lstm.bestStep * lstm.settings.batchSize * lstm.settings.seqLength;
+  const poemsSeen = poemModel.bestStep * poemModel.settings.batchSize;
+  const minutes = (work: number, perSecond: number) => (work / perSecond / 60).toFixed(1);
+  console.log(`\nTraining time to the shipped models' best held-out loss at these speeds (batches from their metrics.json; the shipped runs' own time on 1 thread, ${lstm.backend}):`);
+  printTable(["model", "held-out nats/char", "reached after", "shipped run, min", "1 thread, min", `${label}, min`], [
+    ["lesson 4: shakespeare-lstm", lstm.heldOutLoss.toFixed(4), `${lstm.bestStep} batches`, (lstm.bestTrainSeconds / 60).toFixed(1), minutes(chars, shakespeare.one), minutes(chars, shakespeare.many)],
+    ["lesson 5: tang-lstm", poemModel.heldOutLoss.toFixed(3), `${poemModel.bestStep} batches`, (poemModel.bestTrainSeconds / 60).toFixed(1), minutes(poemsSeen, tang.one), minutes(poemsSeen, tang.many)],
   ]);
   console.log(`\nSingle-thread float32 512×512 matmul: ${roofline.toFixed(1)} GFLOP/s; the MNIST LSTM on 1 thread runs at ${(100 * mnistShare).toFixed(0)}% of it (FLOPs = 3 × the forward products).`);
   console.log(`\nOne matrix product, µs (best of alternating runs; parts: how the kernel splits it with ${many} threads):`);

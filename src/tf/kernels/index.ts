@@ -13,7 +13,7 @@ import { isCourseKernel, markCourseKernel, rememberStockKernel, stockKernel } fr
 import { sumConfig } from "./sum";
 import { tanhConfig } from "./tanh";
 import { unsortedSegmentSumConfig } from "./unsorted-segment-sum";
-import { fuseLstmCells, lstmStepConfigs } from "./lstm-step";
+import { fuseLstmLayers, lstmStepConfigs } from "./lstm-step";
 import { lstmLayerConfigs } from "./lstm-layer";
 import type { WasmBackend } from "./wasm-heap";
 
@@ -60,7 +60,7 @@ export function registerFastWasmKernels(): string[] {
     if (current) unregisterKernel(config.kernelName, "wasm");
     registerKernel(config);
   }
-  fuseLstmCells();
+  fuseLstmLayers();
   return [...fastWasmKernelNames];
 }
 

@@ -7,7 +7,7 @@
 import type { TensorInfo } from "@tensorflow/tfjs";
 import { gemmScratch } from "./batch-mat-mul";
 import type { StepActivation } from "./lstm-step-simd";
-import { requireSimd } from "./simd-kernels";
+import { gemmScratchBytes, requireSimd } from "./simd-kernels";
 import { heapOffset, wasmKernel } from "./wasm-heap";
 import type { WasmBackend } from "./wasm-heap";
 
@@ -57,16 +57,19 @@ function layer(args: { inputs: Record<"x" | "kernel" | "recurrentKernel" | "bias
   simd.gemm(xT, W, z, T * B, D, G, D * 4, 4, G * 4, G * 4, true, scratch);
   backend.wasm.HEAPU8.fill(0, c, c + B * H * 4);
   backend.wasm.HEAPU8.fill(0, h, h + B * H * 4);
-  const state = (p: number, t: number) => p + t * B * H * 4; // slot t of c or h
-  for (let t = 0; t < T; t++) {
-    const zt = z + t * B * G * 4;
-    simd.gemm(state(h, t), U, zt, B, H, G, H * 4, 4, G * 4, G * 4, true, scratch); // z_t += h_{t−1}·U
-    const pointers: Array<[number, number]> = [[zt, G * 4], [state(c, t), H * 4], [state(h, t + 1), H * 4], [state(c, t + 1), H * 4], [gates + t * B * G * 4, G * 4]];
-    simd.rows(`lstmStep_${attrs.activation}`, B, pointers, [H]);
-  }
-  for (let t = 0; t < T; t++) simd.copyRows(state(h, t + 1), at(hs) + t * H * 4, B, H * 4, H * 4, T * H * 4);
-  simd.copyRows(state(h, T), at(hLast), B, H * 4, H * 4, H * 4);
-  simd.copyRows(state(c, T), at(cLast), B, H * 4, H * 4, H * 4);
+  // Row r of slot t of c or h, of z or the gates at timestep t.
+  const state = (p: number, t: number, r: number) => p + (t * B + r) * H * 4;
+  const gate = (p: number, t: number, r: number) => p + (t * B + r) * G * 4;
+  // The batch's rows are independent through every timestep: each thread takes its rows through all of them.
+  simd.byRows(B, (r0, r1, k, part) => {
+    for (let t = 0; t < T; t++) {
+      k.gemm(state(h, t, r0), U, gate(z, t, r0), r1 - r0, H, G, H * 4, 4, G * 4, G * 4, true, scratch + part * gemmScratchBytes); // z_t += h_{t−1}·U
+      k.fn[`lstmStep_${attrs.activation}`](gate(z, t, r0), state(c, t, r0), state(h, t + 1, r0), state(c, t + 1, r0), gate(gates, t, r0), r1 - r0, H);
+    }
+  });
+  for (let t = 0; t < T; t++) simd.copyRows(state(h, t + 1, 0), at(hs) + t * H * 4, B, H * 4, H * 4, T * H * 4);
+  simd.copyRows(state(h, T, 0), at(hLast), B, H * 4, H * 4, H * 4);
+  simd.copyRows(state(c, T, 0), at(cLast), B, H * 4, H * 4, H * 4);
   return [hs, hLast, cLast, tape];
 }
 
@@ -90,7 +93,8 @@ function layerGrad(args: { inputs: Partial<Record<"dhs" | "dhLast" | "dcLast", T
     const at = (t: TensorInfo) => heapOffset(backend, t);
     const base = at(inputs.tape);
     const [xT, z, gates, c, h] = [offsets.x, offsets.z, offsets.gates, offsets.c, offsets.h].map((o) => base + o);
-    const state = (p: number, t: number) => p + t * B * H * 4;
+    const state = (p: number, t: number, r: number) => p + (t * B + r) * H * 4;
+    const gate = (p: number, t: number, r: number) => p + (t * B + r) * G * 4;
     simd.transpose(at(inputs.recurrentKernel), UT, H, G);
     simd.transpose(at(inputs.kernel), WT, D, G);
     // The gradients of the last h and c (zeros when nothing used them), then of h at every timestep.
@@ -98,16 +102,20 @@ function layerGrad(args: { inputs: Partial<Record<"dhs" | "dhLast" | "dcLast", T
       if (given) simd.copyRows(at(given), to, 1, B * H * 4, 0, 0);
       else backend.wasm.HEAPU8.fill(0, to, to + B * H * 4);
     }
-    for (let t = T - 1; t >= 0; t--) {
-      // dh = the gradient of h_t from the layer's output (if it returns every h) and from timestep t + 1
-      if (inputs.dhs) simd.elementwise("add_vv", [[at(inputs.dhs) + t * H * 4, 4, T * H * 4], [dhNext, 4, H * 4]], [dh, 4], B, H);
-      else simd.copyRows(dhNext, dh, 1, B * H * 4, 0, 0);
-      const zt = z + t * B * G * 4;
-      const dzt = dZ + t * B * G * 4;
-      const pointers: Array<[number, number]> = [[dh, H * 4], [dc, H * 4], [zt, G * 4], [gates + t * B * G * 4, G * 4], [state(c, t), H * 4], [state(c, t + 1), H * 4], [dzt, G * 4], [dc, H * 4]];
-      simd.rows(`lstmStepGrad_${attrs.activation}`, B, pointers, [H]); // dc becomes the gradient of c_{t−1}
-      simd.gemm(dzt, UT, dhNext, B, G, H, G * 4, 4, H * 4, H * 4, false, scratch); // dh_{t−1} = dz_t·Uᵀ
-    }
+    const dhs = inputs.dhs ? at(inputs.dhs) : 0;
+    // Backwards through time, each thread its own rows of the batch, as forward.
+    simd.byRows(B, (r0, r1, k, part) => {
+      const rows = r1 - r0;
+      const [dhR, dhNextR, dcR] = [dh, dhNext, dc].map((p) => p + r0 * H * 4);
+      for (let t = T - 1; t >= 0; t--) {
+        // dh = the gradient of h_t from the layer's output (if it returns every h) and from timestep t + 1
+        if (dhs) k.fn.add_vv(dhs + (r0 * T + t) * H * 4, dhNextR, dhR, rows, H, T * H * 4, H * 4);
+        else k.copyRows(dhNextR, dhR, 1, rows * H * 4, 0, 0);
+        // dz_t, and dc becomes the gradient of c_{t−1}
+        k.fn[`lstmStepGrad_${attrs.activation}`](dhR, dcR, gate(z, t, r0), gate(gates, t, r0), state(c, t, r0), state(c, t + 1, r0), gate(dZ, t, r0), dcR, rows, H);
+        k.gemm(gate(dZ, t, r0), UT, dhNextR, rows, G, H, G * 4, 4, H * 4, H * 4, false, scratch + part * gemmScratchBytes); // dh_{t−1} = dz_t·Uᵀ
+      }
+    });
     // Over all timesteps at once: dU = Σ h_{t−1}ᵀ·dz_t, dW = Σ x_tᵀ·dz_t, db = Σ dz_t, dx_t = dz_t·Wᵀ.
     simd.gemm(h, dZ, at(dU), H, T * B, G, 4, H * 4, G * 4, G * 4, false, scratch);
     simd.gemm(xT, dZ, at(dW), D, T * B, G, 4, D * 4, G * 4, G * 4, false, scratch);

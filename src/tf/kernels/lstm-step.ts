@@ -1,9 +1,10 @@
 // The fused LSTM step (lstm-step-simd.ts) as a TensorFlow.js kernel with its own gradient, and
-// tf.layers' LSTM cell made to call it on wasm. The cell keeps its weights, its products
-// (z = x·W + b + h·U, as tfjs computes them) and its dropout; only what follows z changes: one kernel
-// instead of about twenty per timestep, and one instead of about forty in the gradient, where each
-// call costs tens of microseconds of bookkeeping whatever its size. Cells the fused step does not
-// cover (dropout, other activations, units not a multiple of 4) and other backends run as before.
+// tf.layers' LSTM made to use the course's kernels on wasm: a layer runs as one kernel (lstm-layer.ts)
+// where nothing calls for tfjs's own loop, and otherwise its cell computes z = x·W + h·U + b as tfjs
+// does and then takes the fused step: one kernel instead of about twenty per timestep, and one
+// instead of about forty in the gradient, where each call costs tens of microseconds of bookkeeping
+// whatever its size. Cells the fused step does not cover (dropout, other activations, units not a
+// multiple of 4) and other backends run as before.
 import * as tf from "@tensorflow/tfjs";
 import { getGradient, getKernel, registerGradient } from "@tensorflow/tfjs";
 import type { NamedAttrMap, Tensor, TensorInfo } from "@tensorflow/tfjs";
@@ -96,28 +97,31 @@ function fusedActivation(cell: LstmCellFields): StepActivation | null {
   return covered ? kind : null;
 }
 
-/** [h at every timestep [B,T,H], the last h [B,H]] of an LSTM layer over x [B,T,D] from zero states, in one kernel. */
-export function lstmLayer(x: Tensor, kernel: Tensor, recurrentKernel: Tensor, bias: Tensor, activation: StepActivation): [Tensor, Tensor] {
-  const [hs, hLast] = tf.engine().runKernel(LstmLayer, { x, kernel, recurrentKernel, bias }, { activation } as unknown as NamedAttrMap) as Tensor[];
-  return [hs, hLast];
-}
-
-// The layer's gradient: one kernel from the gradients of its outputs (zeros for those nothing used).
-function registerLayerGradient(): void {
-  if (getGradient(LstmLayer)) return;
-  registerGradient({
-    kernelName: LstmLayer,
-    inputsToSave: ["x", "kernel", "recurrentKernel", "bias"],
-    outputsToSave: [false, false, false, true],
-    gradFunc: (dy: Tensor | Tensor[], saved: Tensor[], attrs: NamedAttrMap) => {
-      const [x, kernel, recurrentKernel, , tape] = saved;
-      // Gradients of outputs nothing used are left out: the kernel takes them as zeros.
-      const [dhs, dhLast, dcLast] = dy as Array<Tensor | null>;
-      const given = Object.fromEntries(Object.entries({ dhs, dhLast, dcLast }).filter(([, d]) => d !== null)) as Record<string, Tensor>;
-      const [dx, dW, dU, db] = tf.engine().runKernel(LstmLayerGrad, { ...given, x, kernel, recurrentKernel, tape }, attrs) as Tensor[];
-      return { x: () => dx, kernel: () => dW, recurrentKernel: () => dU, bias: () => db };
-    },
+/**
+ * The outputs of an LSTM layer over x [B,T,D] from zero states, in one kernel: h at every timestep [B,T,H]
+ * (`sequences`), else the last h [B,H]. Its gradient is one kernel too. Written with tf.customGrad, so
+ * that the engine records one node with one output: a kernel's outputs that nothing uses (the tape of
+ * what the gradient needs, the last c) would each get a gradient of zeros, made in JavaScript and
+ * copied in (50 ms a step for lesson 2's tape).
+ */
+export function lstmLayer(x: Tensor, kernel: Tensor, recurrentKernel: Tensor, bias: Tensor, activation: StepActivation, sequences: boolean): Tensor {
+  const attrs = { activation } as unknown as NamedAttrMap;
+  const layer = tf.customGrad((...args: Array<Tensor | tf.GradSaveFunc>) => {
+    const [xs, w, u, b] = args as Tensor[];
+    const save = args[4] as tf.GradSaveFunc;
+    const [hs, hLast, cLast, tape] = tf.engine().runKernel(LstmLayer, { x: xs, kernel: w, recurrentKernel: u, bias: b }, attrs) as Tensor[];
+    save([xs, w, u, tape]);
+    tf.dispose([cLast, sequences ? hLast : hs]);
+    return {
+      value: sequences ? hs : hLast,
+      gradFunc: (dy: Tensor, saved: Tensor[]) => {
+        const [savedX, savedW, savedU, savedTape] = saved;
+        const given: Record<string, Tensor> = sequences ? { dhs: dy } : { dhLast: dy };
+        return tf.engine().runKernel(LstmLayerGrad, { ...given, x: savedX, kernel: savedW, recurrentKernel: savedU, tape: savedTape }, attrs) as Tensor[];
+      },
+    };
   });
+  return layer(x, kernel, recurrentKernel, bias);
 }
 
 // What the layer's call reads of an LSTM layer (public fields of tfjs-layers' RNN).
@@ -134,9 +138,8 @@ interface LstmLayerFields {
  * those kernels are registered (idempotent; once per process). A layer with a mask, initial states, state kept
  * between calls, backwards or returning its states runs tfjs's loop, with the fused step in its cell.
  */
-export function fuseLstmCells(): void {
+export function fuseLstmLayers(): void {
   registerStepGradient();
-  registerLayerGradient();
   processMemo("fusedLstmCells", () => {
     const cellProto = Object.getPrototypeOf(tf.layers.lstmCell({ units: 4 })) as { call: CellCall };
     const cellCall = cellProto.call;
@@ -162,8 +165,7 @@ export function fuseLstmCells(): void {
       return tf.tidy(() => {
         const cell = this.cell;
         const bias = cell.useBias && cell.bias ? cell.bias.read() : tf.zeros([4 * cell.units]);
-        const [hs, hLast] = lstmLayer(x!, cell.kernel.read(), cell.recurrentKernel.read(), bias, kind);
-        return this.returnSequences ? hs : hLast;
+        return lstmLayer(x!, cell.kernel.read(), cell.recurrentKernel.read(), bias, kind, this.returnSequences);
       });
     };
     return true;
