@@ -11,6 +11,7 @@ import type { PoemVocab } from "../data/poems";
 import { lengthBuckets, padBatch } from "../data/poems";
 import type { PoemBatch } from "../data/poems";
 import { tf } from "../tf/backend";
+import { sparseSoftmaxCrossEntropy } from "../tf/kernels/softmax-cross-entropy";
 import { loadCheckpointInto } from "../tf/checkpoint";
 import { clipByGlobalNorm } from "../tf/clip";
 import { afterEvaluation, recordLoss } from "../tf/loop";
@@ -107,12 +108,13 @@ export function poemLoss(model: tf.LayersModel, t: BatchTensors, opts: PoemLossO
 }
 
 /**
- * Returns −log softmax(logits)[target] of each row of logits [N, V] against targets [N] (int32): [N]. Through a one-hot
- * matrix: tfjs's softmaxCrossEntropy has a fused gradient (softmax − one-hot); picking the target logits with gather
- * instead trained 3× slower here (gather's gradient scatters into [N·V]).
+ * Returns −log softmax(logits)[target] of each row of logits [N, V] against targets [N] (int32): [N]. Its gradient is
+ * softmax − one-hot: one kernel each way on wasm (src/tf/kernels/softmax-cross-entropy.ts), tfjs's softmaxCrossEntropy
+ * over a one-hot matrix elsewhere. (Picking the target logits with gather instead trained 3× slower here: gather's
+ * gradient scatters into [N·V].)
  */
 export function crossEntropy(logits: tf.Tensor2D, targets: tf.Tensor1D): tf.Tensor1D {
-  return tf.tidy(() => tf.losses.softmaxCrossEntropy(tf.oneHot(targets, logits.shape[1]), logits, undefined, undefined, tf.Reduction.NONE) as tf.Tensor1D);
+  return sparseSoftmaxCrossEntropy(logits, targets) as tf.Tensor1D;
 }
 
 const trunks = new WeakMap<tf.LayersModel, tf.LayersModel>();

@@ -7,6 +7,7 @@ import { tf } from "../../src/tf/backend";
 import { seededRandom } from "../../src/tf/generate";
 import { fastWasmKernelNames, fastWasmKernels, fastWasmKernelsRegistered, registerFastWasmKernels, unregisterFastWasmKernels } from "../../src/tf/kernels/index";
 import { simdKernelsOn, simdModuleBytes } from "../../src/tf/kernels/simd-kernels";
+import { sparseSoftmaxCrossEntropy } from "../../src/tf/kernels/softmax-cross-entropy";
 
 const random = seededRandom(2024);
 const int = (lo: number, hi: number) => lo + Math.floor(random() * (hi - lo + 1));
@@ -296,6 +297,24 @@ describe("element-wise and reductions", () => {
       });
     }
     tf.dispose([special, wide]);
+  });
+
+  test("sparse softmax cross-entropy: tfjs's softmaxCrossEntropy over a one-hot matrix, losses within 1e-5 and gradient within 5e-6", () => {
+    for (const [rows, cols, scale] of [[300, 1003, 5], [7, 3004, 30], [64, 4, 1]]) {
+      const logits = tf.mul(normal([rows, cols]), scale);
+      const targets = tf.tensor1d(Array.from({ length: rows }, () => int(0, cols - 1)), "int32");
+      const weights = normal([rows]);
+      const lossAndGrad = (f: (x: tf.Tensor) => tf.Tensor) => tf.tidy(() => {
+        const losses = f(logits);
+        const grad = tf.grad((x: tf.Tensor) => tf.sum(tf.mul(f(x), weights)))(logits);
+        return [Array.from(losses.dataSync()), Array.from(grad.dataSync())];
+      });
+      const [ourLosses, ourGrad] = lossAndGrad((x) => sparseSoftmaxCrossEntropy(x, targets));
+      const [tfLosses, tfGrad] = lossAndGrad((x) => tf.losses.softmaxCrossEntropy(tf.oneHot(targets as tf.Tensor1D, cols), x, undefined, undefined, tf.Reduction.NONE));
+      ourLosses.forEach((v, i) => assert.ok(Math.abs(v - tfLosses[i]) <= 1e-5 * Math.max(1, Math.abs(tfLosses[i])), `[${rows}, ${cols}] loss ${i}: ${v} vs ${tfLosses[i]}`));
+      ourGrad.forEach((v, i) => assert.ok(Math.abs(v - tfGrad[i]) <= 5e-6 * Math.max(1, Math.abs(tfGrad[i])), `[${rows}, ${cols}] gradient ${i}: ${v} vs ${tfGrad[i]}`));
+      tf.dispose([logits, targets, weights]);
+    }
   });
 
   test("Sum over leading axes (bias gradients) bit-identical; other reductions unchanged", () => {

@@ -15,6 +15,7 @@ import { tanhConfig } from "./tanh";
 import { unsortedSegmentSumConfig } from "./unsorted-segment-sum";
 import { fuseLstmLayers, lstmStepConfigs } from "./lstm-step";
 import { lstmLayerConfigs } from "./lstm-layer";
+import { softmaxCrossEntropyConfigs } from "./softmax-cross-entropy";
 import type { WasmBackend } from "./wasm-heap";
 
 /** Every kernel the course registers for wasm, by kernel name. */
@@ -32,6 +33,7 @@ export const fastWasmKernels: readonly KernelConfig[] = [
   unsortedSegmentSumConfig,
   ...lstmStepConfigs,
   ...lstmLayerConfigs,
+  ...softmaxCrossEntropyConfigs,
 ].map(markCourseKernel);
 
 /** The names of the kernels registerFastWasmKernels replaces or adds. */

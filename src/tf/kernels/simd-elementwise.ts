@@ -5,7 +5,7 @@
 // select, casts from bool and int32, tanh, and column sums (the gradient of a bias); exp, which the
 // loss's softmax calls over every output (the stock one calls the C library one element at a time);
 // and, for the generator, sigmoid and the exponentials of a softmax.
-import { Fn, i32, v128 } from "../../wasm/assembler";
+import { f32, Fn, i32, v128 } from "../../wasm/assembler";
 import type { Code } from "../../wasm/assembler";
 
 /** How an input is read: float32 (or int32) values, one float32 per row (repeated along it), or bool bytes. */
@@ -191,6 +191,54 @@ function expLanesFull(f: Fn, [x]: string[]): Code {
   ];
 }
 
+/**
+ * softmaxRows(x, out, stats, rows, cols): for each row of x, out = exp(x − max) / Σ exp(x − max) and
+ * stats[row] = (max, Σ) as two float32s (a loss takes log Σ + max − x[target] from them). Sums in four
+ * lanes then across them, in one order for a row wherever it is computed.
+ */
+function softmaxRows(): Fn {
+  const f = new Fn("softmaxRows", ["x", "out", "stats", "rows", "cols"], {
+    row: "i32", j: "i32", m: "v128", s: "v128", d: "v128", inv: "v128", mx: "f32", sm: "f32", ...expLocals,
+  });
+  const at = (p: string): Code => [...f.get(p), ...f.get("j"), ...i32.const(4), ...i32.mul, ...i32.add];
+  const lanes = (v: string, op: Code): Code => [...f.get(v), ...v128.f32x4ExtractLane(0), ...f.get(v), ...v128.f32x4ExtractLane(1), ...op, ...f.get(v), ...v128.f32x4ExtractLane(2), ...op, ...f.get(v), ...v128.f32x4ExtractLane(3), ...op];
+  f.body.push(
+    f.forUp("row", i32.const(0), f.get("rows"), 1,
+      // the row's max
+      f.set("m", splat(-Infinity)),
+      f.forUp("j", i32.const(0), f.get("cols"), 4, f.set("m", f.get("m"), at("x"), v128.load(0), v128.f32x4Max)),
+      f.forUp("j", f.get("j"), f.get("cols"), 1, f.set("m", f.get("m"), at("x"), v128.load32Splat(0), v128.f32x4Max)),
+      f.set("mx", lanes("m", f32.max)),
+      f.set("m", f.get("mx"), v128.f32x4Splat),
+      // exp(x − max) into out, and their sum (the last few one at a time, in lane 0)
+      f.set("s", splat(0)),
+      f.forUp("j", i32.const(0), f.get("cols"), 4,
+        f.set("d", at("x"), v128.load(0), f.get("m"), v128.f32x4Sub),
+        f.set("d", expLanesFull(f, ["d"])),
+        [...at("out"), ...f.get("d"), ...v128.store(0)],
+        f.set("s", f.get("s"), f.get("d"), v128.f32x4Add),
+      ),
+      f.set("sm", lanes("s", f32.add)),
+      f.forUp("j", f.get("j"), f.get("cols"), 1,
+        f.set("d", at("x"), v128.load32Splat(0), f.get("m"), v128.f32x4Sub),
+        f.set("d", expLanesFull(f, ["d"])),
+        [...at("out"), ...f.get("d"), ...v128.store32Lane(0)],
+        f.set("sm", f.get("sm"), f.get("d"), v128.f32x4ExtractLane(0), f32.add),
+      ),
+      [...f.get("stats"), ...f.get("mx"), ...f32.store(0)],
+      [...f.get("stats"), ...f.get("sm"), ...f32.store(4)],
+      // divided by the sum
+      f.set("inv", f32.const(1), f.get("sm"), f32.div, v128.f32x4Splat),
+      f.forUp("j", i32.const(0), f.get("cols"), 4, [...at("out"), ...at("out"), ...v128.load(0), ...f.get("inv"), ...v128.f32x4Mul, ...v128.store(0)]),
+      f.forUp("j", f.get("j"), f.get("cols"), 1, [...at("out"), ...at("out"), ...v128.load32Splat(0), ...f.get("inv"), ...v128.f32x4Mul, ...v128.store32Lane(0)]),
+      f.inc("stats", 8),
+      f.set("x", f.get("x"), f.get("cols"), i32.const(4), i32.mul, i32.add),
+      f.set("out", f.get("out"), f.get("cols"), i32.const(4), i32.mul, i32.add),
+    ),
+  );
+  return f;
+}
+
 /** sumRows(x, out, rows, cols): out[j] = Σ_i x[i, j], i ascending from 0 (the stock Sum's order). */
 function sumRows(): Fn {
   const f = new Fn("sumRows", ["x", "out", "rows", "cols"], { i: "i32", j: "i32", p: "i32", stride: "i32", acc: "v128" });
@@ -227,6 +275,7 @@ export function elementwiseFunctions(): Fn[] {
     elementwise("exp", ["f32"], "f32", expLanesFull, expLocals),
     elementwise("expAffine", ["f32", "f32Scalar", "f32Scalar"], "f32", expAffineLanes, expLocals),
     sumRows(),
+    softmaxRows(),
   );
   return fns;
 }
