@@ -166,7 +166,8 @@ const badMoments = (() => {
     {
       code: [
         "for (const units of [[16], [24], [32]]) {",
-        "  const { metrics } = await shakespeare.trainRecipe({ units, embedding: 8, batchSize: 8, seqLength: 20, heldOutFraction: 0.02, evalEvery: 5, maxSteps: 100000 });",
+        // patience: no stop on a plateau (the first run must still be training when ■ comes)
+        "  const { metrics } = await shakespeare.trainRecipe({ units, embedding: 8, batchSize: 8, seqLength: 20, heldOutFraction: 0.02, evalEvery: 5, maxSteps: 100000, patience: 100000 });",
         "  console.log(`units ${units}: ${metrics.steps} batches`);",
         "}",
       ].join("\n"),

@@ -1,9 +1,10 @@
-// A whole LSTM layer as one TensorFlow.js kernel, forward and backward, on the course's wasm kernels:
-// what tf.layers' LSTM does in about 35 kernel calls per timestep (its loop, the cell, their gradients)
-// in one call per layer, where each call costs tens of microseconds of bookkeeping whatever its size.
-// The work is the same: x·W + b for every timestep in one product, then per timestep h·U and the fused
-// step (lstm-step-simd.ts); backward, per timestep the step's gradient and dz·Uᵀ, then dW, dU, db and
-// dx each in one product over all timesteps. Every product and step splits across threads.
+// A whole LSTM layer as one TensorFlow.js kernel, forward and backward, on the course's wasm kernels.
+// tfjs's LSTM layer makes a kernel call for every op of every timestep, forward and backward, each with
+// tens of microseconds of bookkeeping whatever its size: lesson 2's training step made 4,047 calls
+// (970 with the fused step in the cell, 159 with this kernel). The work is the same: x·W + b for every
+// timestep in one product, then per timestep h·U and the fused step (lstm-step-simd.ts); backward, per
+// timestep the step's gradient and dz·Uᵀ, then dW, dU, db and dx each in one product over all
+// timesteps. The batch's rows go through all timesteps on their own thread; the products split too.
 import type { TensorInfo } from "@tensorflow/tfjs";
 import { gemmScratch } from "./batch-mat-mul";
 import type { StepActivation } from "./lstm-step-simd";

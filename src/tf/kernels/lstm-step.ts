@@ -1,10 +1,9 @@
 // The fused LSTM step (lstm-step-simd.ts) as a TensorFlow.js kernel with its own gradient, and
 // tf.layers' LSTM made to use the course's kernels on wasm: a layer runs as one kernel (lstm-layer.ts)
-// where nothing calls for tfjs's own loop, and otherwise its cell computes z = x·W + h·U + b as tfjs
-// does and then takes the fused step: one kernel instead of about twenty per timestep, and one
-// instead of about forty in the gradient, where each call costs tens of microseconds of bookkeeping
-// whatever its size. Cells the fused step does not cover (dropout, other activations, units not a
-// multiple of 4) and other backends run as before.
+// where nothing calls for tfjs's own loop; otherwise its cell computes z = x·W + h·U + b as tfjs does
+// and then takes the fused step, one kernel forward and one backward where tfjs's cell makes one per
+// op (split, the gate activations, the products and sums). Cells the fused step does not cover
+// (dropout, other activations, units not a multiple of 4) and other backends run as before.
 import * as tf from "@tensorflow/tfjs";
 import { getGradient, getKernel, registerGradient } from "@tensorflow/tfjs";
 import type { NamedAttrMap, Tensor, TensorInfo } from "@tensorflow/tfjs";
