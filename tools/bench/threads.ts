@@ -1,16 +1,18 @@
 // `npm run bench -- threads`: the course's wasm kernels on one thread against every core, in one run. Training
-// throughput of lesson 2's, 4's and 5's shipped models with 1 and N threads (RNN_LESSONS_THREADS, default every
-// core), the single-thread roofline share of the MNIST LSTM, and one matrix product at the lessons' shapes, to show
-// where splitting a product starts to pay (simd-kernels.ts minPartWork chooses by that size).
+// throughput of lesson 2's, 4's and 5's shipped settings with 1 and N threads (RNN_LESSONS_THREADS, default every
+// core), the time to the shipped models' quality at those speeds, generation at batch 1 with the shipped models,
+// the single-thread roofline share of the MNIST LSTM, and one matrix product at the lessons' shapes, to show where
+// splitting a product starts to pay (simd-kernels.ts minPartWork chooses by that size).
 import * as fs from "fs";
 import * as path from "path";
 import { pretrainedDir } from "../../src/course";
 import { processPoems } from "../../src/data/poems";
-import { buildCharModel, loadSonnets, trainCharModel } from "../../src/shakespeare/index";
+import { buildCharModel, loadCharModel, loadSonnets, trainCharModel } from "../../src/shakespeare/index";
 import { recipeDefaults as shakespeareRecipe } from "../../src/shakespeare/recipe";
-import { buildPoemModel, trainPoemModel } from "../../src/tang/index";
-import { recipeDefaults as tangRecipe } from "../../src/tang/recipe";
+import { buildPoemModel, poemGenerator, trainPoemModel } from "../../src/tang/index";
+import { loadPoemModel, recipeDefaults as tangRecipe } from "../../src/tang/recipe";
 import { initBackend, tf } from "../../src/tf/backend";
+import { CharGenerator, seededRandom } from "../../src/tf/generate";
 import { productParts, threadsInUse, useThreads } from "../../src/tf/kernels/simd-kernels";
 import { alternate, lessonModels, matmulGflops, parseOptions, printTable, rate } from "./tf";
 
@@ -69,6 +71,26 @@ export async function benchThreads(args: string[]): Promise<void> {
     products.push([name, `${m}×${k}·${k}×${n}`, (1e6 / perSecond.one).toFixed(0), (1e6 / perSecond.many).toFixed(0), (perSecond.many / perSecond.one).toFixed(2), parts]);
     tf.dispose([a, b]);
   }
+  // Generation with the shipped models, one character at a time at batch 1 (stays on one thread: too small to split).
+  const generation = async (generator: CharGenerator, start: number, ends: number[]) => {
+    const random = seededRandom(1);
+    let current = start;
+    return alternate(counts, rounds, async () => 100 * (await rate(() => {
+      for (let i = 0; i < 100; i++) {
+        current = generator.sampleAfter(current, { temperature: 0.7, random });
+        if (ends.includes(current)) {
+          generator.reset();
+          current = start;
+        }
+      }
+    }, seconds, 2)));
+  };
+  const charModel = await loadCharModel();
+  const charRate = await generation(new CharGenerator(charModel.model), 0, []);
+  charModel.model.dispose();
+  const poems5 = await loadPoemModel();
+  const poemRate = await generation(poemGenerator(poems5.model, poems5.vocab), poems5.vocab.start, [poems5.vocab.end, poems5.vocab.pad]);
+  poems5.model.dispose();
   useThreads(many);
 
   const x = (r: Record<"one" | "many", number>) => (r.many / r.one).toFixed(2);
@@ -90,6 +112,11 @@ export async function benchThreads(args: string[]): Promise<void> {
   printTable(["model", "held-out nats/char", "reached after", "shipped run, min", "1 thread, min", `${label}, min`], [
     ["lesson 4: shakespeare-lstm", lstm.heldOutLoss.toFixed(4), `${lstm.bestStep} batches`, (lstm.bestTrainSeconds / 60).toFixed(1), minutes(chars, shakespeare.one), minutes(chars, shakespeare.many)],
     ["lesson 5: tang-lstm", poemModel.heldOutLoss.toFixed(3), `${poemModel.bestStep} batches`, (poemModel.bestTrainSeconds / 60).toFixed(1), minutes(poemsSeen, tang.one), minutes(poemsSeen, tang.many)],
+  ]);
+  console.log(`\nGeneration at batch 1 with the shipped models, characters per second:`);
+  printTable(["model", "1 thread", label, "× 1 thread"], [
+    ["lesson 4: shakespeare-lstm (CharGenerator)", charRate.one.toFixed(0), charRate.many.toFixed(0), x(charRate)],
+    ["lesson 5: tang-lstm (poemGenerator, one step)", poemRate.one.toFixed(0), poemRate.many.toFixed(0), x(poemRate)],
   ]);
   console.log(`\nSingle-thread float32 512×512 matmul: ${roofline.toFixed(1)} GFLOP/s; the MNIST LSTM on 1 thread runs at ${(100 * mnistShare).toFixed(0)}% of it (FLOPs = 3 × the forward products).`);
   console.log(`\nOne matrix product, µs (best of alternating runs; parts: how the kernel splits it with ${many} threads):`);
