@@ -36,6 +36,14 @@ function tapeLayout(B: number, T: number, D: number, H: number) {
   return { offsets, length: at };
 }
 
+/** Byte offsets of row r at timestep t: of a batch-major tensor [B,T,width] (x, h, their gradients), of a time-major part of the tape [T,B,width]. */
+function rowsOf(B: number, T: number) {
+  return {
+    batchMajor: (p: number, t: number, r: number, width: number) => p + (r * T + t) * width * 4,
+    timeMajor: (p: number, t: number, r: number, width: number) => p + (t * B + r) * width * 4,
+  };
+}
+
 function layer(args: { inputs: Record<"x" | "kernel" | "recurrentKernel" | "bias", TensorInfo>; backend: WasmBackend; attrs: LayerAttrs }): TensorInfo[] {
   const { inputs, backend, attrs } = args;
   const [B, T, D] = inputs.x.shape;
@@ -52,25 +60,31 @@ function layer(args: { inputs: Record<"x" | "kernel" | "recurrentKernel" | "bias
   const base = at(tape);
   const [xT, z, gates, c, h] = [offsets.x, offsets.z, offsets.gates, offsets.c, offsets.h].map((o) => base + o);
   const [x, W, U, bias] = [at(inputs.x), at(inputs.kernel), at(inputs.recurrentKernel), at(inputs.bias)];
-  // x [B,T,D] → time-major [T,B,D]; z = x·W + b for every timestep in one product.
-  for (let t = 0; t < T; t++) simd.copyRows(x + t * D * 4, xT + t * B * D * 4, B, D * 4, T * D * 4, D * 4);
-  simd.copyRows(bias, z, T * B, G * 4, 0, G * 4);
+  const { batchMajor, timeMajor } = rowsOf(B, T);
+  const state = (p: number, t: number, r: number) => timeMajor(p, t, r, H); // slot t of c or h
+  const gate = (p: number, t: number, r: number) => timeMajor(p, t, r, G); // z or the gates at timestep t
+  // x to time-major [T,B,D], z = b at every timestep (then z += x·W for all timesteps in one product), zero states.
+  simd.split(B, (r0, r1, k) => {
+    for (let t = 0; t < T; t++) {
+      k.copyRows(batchMajor(x, t, r0, D), timeMajor(xT, t, r0, D), r1 - r0, D * 4, T * D * 4, D * 4);
+      k.copyRows(bias, gate(z, t, r0), r1 - r0, G * 4, 0, G * 4);
+    }
+  });
   simd.gemm(xT, W, z, T * B, D, G, D * 4, 4, G * 4, G * 4, true, scratch);
   backend.wasm.HEAPU8.fill(0, c, c + B * H * 4);
   backend.wasm.HEAPU8.fill(0, h, h + B * H * 4);
-  // Row r of slot t of c or h, of z or the gates at timestep t.
-  const state = (p: number, t: number, r: number) => p + (t * B + r) * H * 4;
-  const gate = (p: number, t: number, r: number) => p + (t * B + r) * G * 4;
-  // The batch's rows are independent through every timestep: each thread takes its rows through all of them.
-  simd.byRows(B, (r0, r1, k, part) => {
+  // The batch's rows are independent through every timestep: each thread takes its rows through all of them,
+  // and copies them out.
+  simd.split(B, (r0, r1, k, part) => {
+    const rows = r1 - r0;
     for (let t = 0; t < T; t++) {
-      k.gemm(state(h, t, r0), U, gate(z, t, r0), r1 - r0, H, G, H * 4, 4, G * 4, G * 4, true, scratch + part * gemmScratchBytes); // z_t += h_{t−1}·U
-      k.fn[`lstmStep_${attrs.activation}`](gate(z, t, r0), state(c, t, r0), state(h, t + 1, r0), state(c, t + 1, r0), gate(gates, t, r0), r1 - r0, H);
+      k.gemm(state(h, t, r0), U, gate(z, t, r0), rows, H, G, H * 4, 4, G * 4, G * 4, true, scratch + part * gemmScratchBytes); // z_t += h_{t−1}·U
+      k.fn[`lstmStep_${attrs.activation}`](gate(z, t, r0), state(c, t, r0), state(h, t + 1, r0), state(c, t + 1, r0), gate(gates, t, r0), rows, H);
+      k.copyRows(state(h, t + 1, r0), batchMajor(at(hs), t, r0, H), rows, H * 4, H * 4, T * H * 4);
     }
+    k.copyRows(state(h, T, r0), at(hLast) + r0 * H * 4, 1, rows * H * 4, 0, 0);
+    k.copyRows(state(c, T, r0), at(cLast) + r0 * H * 4, 1, rows * H * 4, 0, 0);
   });
-  for (let t = 0; t < T; t++) simd.copyRows(state(h, t + 1, 0), at(hs) + t * H * 4, B, H * 4, H * 4, T * H * 4);
-  simd.copyRows(state(h, T, 0), at(hLast), B, H * 4, H * 4, H * 4);
-  simd.copyRows(state(c, T, 0), at(cLast), B, H * 4, H * 4, H * 4);
   return [hs, hLast, cLast, tape];
 }
 
@@ -94,8 +108,9 @@ function layerGrad(args: { inputs: Partial<Record<"dhs" | "dhLast" | "dcLast", T
     const at = (t: TensorInfo) => heapOffset(backend, t);
     const base = at(inputs.tape);
     const [xT, z, gates, c, h] = [offsets.x, offsets.z, offsets.gates, offsets.c, offsets.h].map((o) => base + o);
-    const state = (p: number, t: number, r: number) => p + (t * B + r) * H * 4;
-    const gate = (p: number, t: number, r: number) => p + (t * B + r) * G * 4;
+    const { batchMajor, timeMajor } = rowsOf(B, T);
+    const state = (p: number, t: number, r: number) => timeMajor(p, t, r, H); // slot t of c or h
+    const gate = (p: number, t: number, r: number) => timeMajor(p, t, r, G); // z, the gates or dz at timestep t
     simd.transpose(at(inputs.recurrentKernel), UT, H, G);
     simd.transpose(at(inputs.kernel), WT, D, G);
     // The gradients of the last h and c (zeros when nothing used them), then of h at every timestep.
@@ -105,12 +120,12 @@ function layerGrad(args: { inputs: Partial<Record<"dhs" | "dhLast" | "dcLast", T
     }
     const dhs = inputs.dhs ? at(inputs.dhs) : 0;
     // Backwards through time, each thread its own rows of the batch, as forward.
-    simd.byRows(B, (r0, r1, k, part) => {
+    simd.split(B, (r0, r1, k, part) => {
       const rows = r1 - r0;
       const [dhR, dhNextR, dcR] = [dh, dhNext, dc].map((p) => p + r0 * H * 4);
       for (let t = T - 1; t >= 0; t--) {
         // dh = the gradient of h_t from the layer's output (if it returns every h) and from timestep t + 1
-        if (dhs) k.fn.add_vv(dhs + (r0 * T + t) * H * 4, dhNextR, dhR, rows, H, T * H * 4, H * 4);
+        if (dhs) k.fn.add_vv(batchMajor(dhs, t, r0, H), dhNextR, dhR, rows, H, T * H * 4, H * 4);
         else k.copyRows(dhNextR, dhR, 1, rows * H * 4, 0, 0);
         // dz_t, and dc becomes the gradient of c_{t−1}
         k.fn[`lstmStepGrad_${attrs.activation}`](dhR, dcR, gate(z, t, r0), gate(gates, t, r0), state(c, t, r0), state(c, t + 1, r0), gate(dZ, t, r0), dcR, rows, H);
@@ -120,9 +135,11 @@ function layerGrad(args: { inputs: Partial<Record<"dhs" | "dhLast" | "dcLast", T
     // Over all timesteps at once: dU = Σ h_{t−1}ᵀ·dz_t, dW = Σ x_tᵀ·dz_t, db = Σ dz_t, dx_t = dz_t·Wᵀ.
     simd.gemm(h, dZ, at(dU), H, T * B, G, 4, H * 4, G * 4, G * 4, false, scratch);
     simd.gemm(xT, dZ, at(dW), D, T * B, G, 4, D * 4, G * 4, G * 4, false, scratch);
-    simd.fn.sumRows(dZ, at(db), T * B, G);
+    simd.split(G, (j0, j1, k) => k.fn.sumRows(dZ + j0 * 4, at(db) + j0 * 4, T * B, j1 - j0, G * 4));
     simd.gemm(dZ, WT, dxT, T * B, G, D, G * 4, 4, D * 4, D * 4, false, scratch);
-    for (let t = 0; t < T; t++) simd.copyRows(dxT + t * B * D * 4, at(dx) + t * D * 4, B, D * 4, D * 4, T * D * 4);
+    simd.split(B, (r0, r1, k) => {
+      for (let t = 0; t < T; t++) k.copyRows(timeMajor(dxT, t, r0, D), batchMajor(at(dx), t, r0, D), r1 - r0, D * 4, D * 4, T * D * 4);
+    });
   } finally {
     backend.wasm._free(block);
   }

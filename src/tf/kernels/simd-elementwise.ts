@@ -239,9 +239,12 @@ function softmaxRows(): Fn {
   return f;
 }
 
-/** sumRows(x, out, rows, cols): out[j] = Σ_i x[i, j], i ascending from 0 (the stock Sum's order). */
+/**
+ * sumRows(x, out, rows, cols, stride): out[j] = Σ_i x[i, j], i ascending from 0 (the stock Sum's order), rows
+ * `stride` bytes apart (a block of columns of a wider matrix sums on its own, in the same order).
+ */
 function sumRows(): Fn {
-  const f = new Fn("sumRows", ["x", "out", "rows", "cols"], { i: "i32", j: "i32", p: "i32", stride: "i32", acc: "v128" });
+  const f = new Fn("sumRows", ["x", "out", "rows", "cols", "stride"], { i: "i32", j: "i32", p: "i32", acc: "v128" });
   const column = (width: number): Code[] => [
     f.set("acc", v128.const([0, 0, 0, 0])),
     f.set("p", f.get("x"), f.get("j"), i32.const(4), i32.mul, i32.add),
@@ -249,7 +252,6 @@ function sumRows(): Fn {
     [...f.get("out"), ...f.get("j"), ...i32.const(4), ...i32.mul, ...i32.add, ...f.get("acc"), ...(width === 4 ? v128.store(0) : v128.store32Lane(0))],
   ];
   f.body.push(
-    f.set("stride", f.get("cols"), i32.const(4), i32.mul),
     f.forUp("j", i32.const(0), f.get("cols"), 4, ...column(4)),
     f.forUp("j", f.get("j"), f.get("cols"), 1, ...column(1)),
   );

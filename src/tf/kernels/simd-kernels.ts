@@ -41,12 +41,13 @@ export interface SimdKernels {
   /** The element-wise functions of simd-elementwise.ts by name (arguments as documented there). */
   fn: Record<string, (...args: number[]) => void>;
   /**
-   * Work on `rows` rows that stay independent from start to end (an LSTM's batch rows through every
-   * timestep): `work(r0, r1, k, part)` issues the calls for rows [r0, r1) on `k`; on a shared memory the
-   * rows are split across threads, each part's calls recorded and run on its thread in order, with one
-   * wait at the end instead of one per call. `part` numbers the parts (each its own share of scratch).
+   * Work on the items [0, n) (rows, columns) that stay independent from start to end (an LSTM's batch rows
+   * through every timestep): `work(from, to, k, part)` issues the calls for items [from, to) on `k`; on a
+   * shared memory the items are split across threads in 4s, each part's calls recorded and run on its
+   * thread in order, with one wait at the end instead of one per call. `part` numbers the parts (each its
+   * own share of scratch).
    */
-  byRows(rows: number, work: (r0: number, r1: number, k: Pick<SimdKernels, "gemm" | "copyRows" | "fn">, part: number) => void): void;
+  split(n: number, work: (from: number, to: number, k: Pick<SimdKernels, "gemm" | "copyRows" | "fn">, part: number) => void): void;
   /** How many worker threads have started for this memory (0 on a plain one). */
   workers(): number;
 }
@@ -219,8 +220,8 @@ function makeKernels(e: Exports): SimdKernels {
     },
     rows: (name, rows, pointers, rest) => e[name](...pointers.map(([at]) => at), rows, ...rest),
     elementwise: (name, inputs, out, rows, cols) => e[name](...inputs.map(([at]) => at), out[0], rows, cols, ...inputs.map(([, , stride]) => stride)),
-    byRows(rows, work) {
-      work(0, rows, this, 0);
+    split(n, work) {
+      work(0, n, this, 0);
     },
     workers: () => 0,
     transpose: (src, dst, rows, cols) => e.transpose(src, dst, rows, cols),
@@ -322,7 +323,7 @@ function cuts(size: number, count: number, unit = 1): Array<[number, number]> {
 }
 
 /** gemm and rows split across threads (gemm by rows or columns of C), each part planned as calls and run where it was given. */
-function threaded(direct: SimdKernels, threads: WasmThreads, wasmExports: Exports): Pick<SimdKernels, "gemm" | "rows" | "elementwise" | "byRows" | "workers"> {
+function threaded(direct: SimdKernels, threads: WasmThreads, wasmExports: Exports): Pick<SimdKernels, "gemm" | "rows" | "elementwise" | "split" | "workers"> {
   const names = Object.keys(wasmExports);
   const byIndex = names.map((name) => wasmExports[name]);
   let planned: Call[] = [];
@@ -365,19 +366,19 @@ function threaded(direct: SimdKernels, threads: WasmThreads, wasmExports: Export
       : cuts(cols, count, 4).map(([c0, c1]) => [[id, ...inputs.map(([at, bytes]) => at + c0 * bytes), out[0] + c0 * out[1], 1, c1 - c0, ...strides]]);
     threads.run(calls, runHere);
   };
-  const byRows: SimdKernels["byRows"] = (rows, work) => {
-    const count = Math.max(1, Math.min(threadsInUse(), Math.floor(rows / 4)));
-    if (count === 1) return direct.byRows(rows, work);
-    const calls = cuts(rows, count, 4).map(([r0, r1], part) => {
+  const split: SimdKernels["split"] = (n, work) => {
+    const count = Math.max(1, Math.min(threadsInUse(), Math.floor(n / 4)));
+    if (count === 1) return direct.split(n, work);
+    const calls = cuts(n, count, 4).map(([from, to], part) => {
       planned = [];
-      work(r0, r1, plan, part);
+      work(from, to, plan, part);
       return planned;
     });
     if (!calls.every(WasmThreads.fits)) return calls.forEach(runHere); // too long for a worker's slot: all here, in order
     threads.ensure(calls.length - 1);
     threads.run(calls, runHere);
   };
-  return { gemm, rows, elementwise, byRows, workers: () => threads.started };
+  return { gemm, rows, elementwise, split, workers: () => threads.started };
 }
 
 /** The course's SIMD functions on this backend's memory, or null where WebAssembly SIMD is missing. */

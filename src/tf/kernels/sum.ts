@@ -26,7 +26,7 @@ function sum(args: { inputs: { x: TensorInfo }; backend: WasmBackend; attrs: Sum
     backend.wasm.HEAPU8.fill(0, offset, offset + cols * 4);
     return out;
   }
-  requireSimd(backend).fn.sumRows(heapOffset(backend, x), heapOffset(backend, out), rows, cols);
+  requireSimd(backend).fn.sumRows(heapOffset(backend, x), heapOffset(backend, out), rows, cols, cols * 4);
   return out;
 }
 
