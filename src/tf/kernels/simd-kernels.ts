@@ -322,7 +322,10 @@ function cuts(size: number, count: number, unit = 1): Array<[number, number]> {
   return at.slice(0, -1).map((from, p) => [from, at[p + 1]] as [number, number]).filter(([from, to]) => to > from);
 }
 
-/** gemm and rows split across threads (gemm by rows or columns of C), each part planned as calls and run where it was given. */
+/**
+ * The kernels that split across threads: gemm (by rows or columns of C), rows, elementwise and split; each part
+ * is planned as a list of calls (the same kernels, recording) and run on its thread.
+ */
 function threaded(direct: SimdKernels, threads: WasmThreads, wasmExports: Exports): Pick<SimdKernels, "gemm" | "rows" | "elementwise" | "split" | "workers"> {
   const names = Object.keys(wasmExports);
   const byIndex = names.map((name) => wasmExports[name]);
