@@ -261,11 +261,11 @@ function compiledModule(shared: boolean): object | null {
 
 // The kernels of each memory, kept for the process (tslab may load this file again; the workers of a
 // memory must start once).
-const instances = (): WeakMap<object, SimdKernels> => processMemo("simdKernels", () => new WeakMap<object, SimdKernels>());
+const instances = processMemo("simdKernels", () => new WeakMap<object, SimdKernels>());
 
 /** The course's SIMD functions working in `memory` (one instance per memory), or null without WebAssembly SIMD. */
 export function simdKernelsOn(memory: WasmMemory): SimdKernels | null {
-  const known = instances().get(memory);
+  const known = instances.get(memory);
   if (known) return known;
   const shared = memory.buffer instanceof SharedArrayBuffer;
   const module = compiledModule(shared);
@@ -274,23 +274,23 @@ export function simdKernelsOn(memory: WasmMemory): SimdKernels | null {
   const wasmExports = instance.exports as unknown as Exports;
   const kernels = makeKernels(wasmExports);
   if (shared) Object.assign(kernels, threaded({ ...kernels }, new WasmThreads(module, memory, Object.keys(wasmExports)), wasmExports));
-  instances().set(memory, kernels);
+  instances.set(memory, kernels);
   return kernels;
 }
 
 // How many threads the course's kernels use: set once by the backend from RNN_LESSONS_THREADS
 // (src/course.ts), changed by the bench and the tests to compare counts in one process.
-const threadCount = () => processMemo("kernelThreads", () => ({ count: 1 }));
+const threadCount = processMemo("kernelThreads", () => ({ count: 1 }));
 
 /** Sets how many threads (the main one and workers) split the course's kernels on a shared heap; returns it. */
 export function useThreads(count: number): number {
   if (!Number.isInteger(count) || count < 1 || count > maxThreads) throw new Error(`useThreads: the thread count must be a whole number from 1 to ${maxThreads}, got ${count}.`);
-  threadCount().count = count;
+  threadCount.count = count;
   return count;
 }
 
 /** How many threads the course's kernels use. */
-export const threadsInUse = (): number => threadCount().count;
+export const threadsInUse = (): number => threadCount.count;
 
 /**
  * Below this many multiply-adds a part of a product is not worth a thread: waking one and waiting for
@@ -329,6 +329,7 @@ function cuts(size: number, count: number, unit = 1): Array<[number, number]> {
 function threaded(direct: SimdKernels, threads: WasmThreads, wasmExports: Exports): Pick<SimdKernels, "gemm" | "rows" | "elementwise" | "split" | "workers"> {
   const names = Object.keys(wasmExports);
   const byIndex = names.map((name) => wasmExports[name]);
+  const idOf = new Map(names.map((name, id) => [name, id]));
   let planned: Call[] = [];
   const recorder: Exports = Object.fromEntries(names.map((name, id) => [name, (...args: number[]) => void planned.push([id, ...args])]));
   const plan = makeKernels(recorder);
@@ -353,7 +354,7 @@ function threaded(direct: SimdKernels, threads: WasmThreads, wasmExports: Export
     const count = Math.max(1, Math.min(threadsInUse(), rows, Math.floor(elements / minPartElements.rows)));
     if (count === 1) return direct.rows(name, rows, pointers, rest);
     threads.ensure(count - 1);
-    const id = names.indexOf(name);
+    const id = idOf.get(name)!;
     const calls = cuts(rows, count).map(([r0, r1]) => [[id, ...pointers.map(([at, bytes]) => at + r0 * bytes), r1 - r0, ...rest]]);
     threads.run(calls, runHere);
   };
@@ -361,7 +362,7 @@ function threaded(direct: SimdKernels, threads: WasmThreads, wasmExports: Export
     const count = Math.max(1, Math.min(threadsInUse(), rows > 1 ? rows : Infinity, Math.floor((rows * cols) / minPartElements.elementwise)));
     if (count === 1) return direct.elementwise(name, inputs, out, rows, cols);
     threads.ensure(count - 1);
-    const id = names.indexOf(name);
+    const id = idOf.get(name)!;
     const strides = inputs.map(([, , stride]) => stride);
     // Rows, each part its own; a single row by columns, in 4s (the vectors' width).
     const calls = rows > 1
