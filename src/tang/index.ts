@@ -9,12 +9,15 @@
 //                     writePoem: the same, one symbol at a time (a page streams it), with the rule at each place
 //   revise.ts         whyThisCharacter (the choices the masks left, their chances, what the masks removed) and
 //                     rewritePoem (a character changed, characters pinned, the rest written again in form)
-//   model.ts          buildPoemModel (Embedding → 2 × LSTM(128) → Dense, optionally reading the position in the poem:
-//                     PoemPosition, poemFeatures), poemGenerator (a CharGenerator that feeds those features itself)
+//   model.ts          buildPoemModel (Embedding → 2 × LSTM(128) → Dense, optionally reading the position in the poem
+//                     and its rhyme so far: PoemPosition, poemFeatures), poemGenerator (a CharGenerator that feeds
+//                     those features itself)
 //   train.ts          trainPoemModel (length buckets or padded batches, the masked loss poemLoss, Adam, clipping,
 //                     held-out loss, best checkpoint, resume), heldOutLoss, batchTensors
 //   recipe.ts         the shipped model's recipe (recipeDefaults, trainRecipe) and loadPoemModel
-//   quality.ts        measurePoems / measureFree: regular share, stray symbols, forms, acrostics, rhyme on 100 poems
+//   quality.ts        measurePoems / measureFree: regular share, unforced rhyme, stray symbols, forms, acrostics,
+//                     forced rhyme on 100 poems
+//   compare.ts        comparisonRuns: the shipped runs behind the recipe's rhyme input (tang-lstm/compare/)
 // One-step generation is src/tf/generate.ts (CharGenerator); poemGenerator builds one for generatePoem.
 export * from "../data/poems";
 export * from "./forms";
@@ -26,5 +29,6 @@ export * from "./model";
 export * from "./train";
 export * from "./recipe";
 export * from "./quality";
+export * from "./compare";
 export { keepOne, loadModel, saveModel } from "../tf/models";
 export { CharGenerator, sampleIndex, seededRandom, softmax } from "../tf/generate";

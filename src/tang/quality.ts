@@ -8,7 +8,7 @@ import { formOf, isHan, lineEnds, regularForms, versesOf } from "./forms";
 import { generatePoem } from "./generate";
 import type { GeneratedPoem } from "./generate";
 import { poemGenerator } from "./model";
-import { rhymes } from "./rhyme";
+import { rhymes, rhymeShare } from "./rhyme";
 
 /** Options of measureFree and measurePoems. */
 export interface MeasureOptions {
@@ -20,6 +20,8 @@ export interface MeasureOptions {
   seed?: number;
   /** How the temperature applies (generatePoem's temperatureBy; default "kind"). */
   temperatureBy?: "symbol" | "kind";
+  /** measureFree only: skip this many of the most frequent characters before taking the first characters (default 0): other poems than the default ones, e.g. ones no test has seen. */
+  skipFirsts?: number;
 }
 
 /** What measureFree found. */
@@ -28,6 +30,9 @@ export interface FreeFigures {
   /** Poems with a regular form (isRegular), and their share. */
   regular: number;
   share: number;
+  /** Regular poems whose even lines rhyme (rhymes(): nothing forced them to), and their share of the regular ones (NaN when none is regular). */
+  rhyming: number;
+  rhymeShare: number;
   /** Characters that are neither Han characters nor line-end punctuation (padding, tokens, unknown, letters, spaces), in all poems. */
   stray: number;
   /** The poems, in order of their first characters. */
@@ -54,9 +59,11 @@ export function measureFree(model: tf.LayersModel | CharGenerator, vocab: PoemVo
   const temperature = opts.temperature ?? 0.7;
   const seed = opts.seed ?? 1;
   const gen = asGenerator(model, vocab);
-  const poems = firstCharacters(vocab, count).map((first, i) => generatePoem(gen, vocab, { first, form: "free", temperature, temperatureBy: opts.temperatureBy, seed: seed + i }).text);
-  const regular = poems.filter((p) => formOf(p) !== null).length;
-  return { count, regular, share: regular / count, stray: poems.reduce((n, p) => n + strayOf(p).length, 0), poems };
+  const skip = opts.skipFirsts ?? 0;
+  const poems = firstCharacters(vocab, skip + count).slice(skip).map((first, i) => generatePoem(gen, vocab, { first, form: "free", temperature, temperatureBy: opts.temperatureBy, seed: seed + i }).text);
+  const regular = poems.filter((p) => formOf(p) !== null);
+  const { rhyming } = rhymeShare(regular);
+  return { count, regular: regular.length, share: regular.length / count, rhyming, rhymeShare: rhyming / regular.length, stray: poems.reduce((n, p) => n + strayOf(p).length, 0), poems };
 }
 
 /** A constrained kind of poem and how often it came out right. */
@@ -74,8 +81,8 @@ export interface PoemFigures {
   temperature: number;
   temperatureBy: "symbol" | "kind";
   free: FreeFigures;
-  /** Each of the four forms in turn, from the same first characters: regular in that form. */
-  form: ConstrainedFigures;
+  /** Each of the four forms in turn, from the same first characters: regular in that form; and how many of those rhyme unforced. */
+  form: ConstrainedFigures & { rhyming: number; rhymeShare: number };
   /** Acrostics of 4 heads (the first characters four at a time, any regular form): every line starts with its head and the poem is regular. */
   acrostic: ConstrainedFigures;
   /** Rhyming poems in each form in turn: regular and the even lines rhyme (rhymes()). */
@@ -100,6 +107,8 @@ export function measurePoems(model: tf.LayersModel | CharGenerator, vocab: PoemV
   const firsts = firstCharacters(vocab, Math.max(count, 4));
   const formOfPoem = (i: number) => regularForms[i % 4];
   const formed = firsts.slice(0, count).map((first, i) => generatePoem(gen, vocab, { first, form: formOfPoem(i).name, temperature, temperatureBy: opts.temperatureBy, seed: seed + i }));
+  const inForm = (p: GeneratedPoem, i: number) => formOf(p.text)?.name === formOfPoem(i).name;
+  const formedRhyme = rhymeShare(formed.filter(inForm)); // nothing forced these to rhyme
   const headsOf = (i: number) => Array.from({ length: 4 }, (_, k) => firsts[(4 * i + k) % firsts.length]);
   const acrostics = Array.from({ length: count }, (_, i) => generatePoem(gen, vocab, { heads: headsOf(i), temperature, temperatureBy: opts.temperatureBy, seed: seed + i }));
   const rhyming = firsts.slice(0, count).map((first, i) => generatePoem(gen, vocab, { first, form: formOfPoem(i).name, rhyme: true, temperature, temperatureBy: opts.temperatureBy, seed: seed + i }));
@@ -108,7 +117,7 @@ export function measurePoems(model: tf.LayersModel | CharGenerator, vocab: PoemV
     temperature,
     temperatureBy: opts.temperatureBy ?? "kind",
     free,
-    form: constrained(formed, (p, i) => formOf(p.text)?.name === formOfPoem(i).name),
+    form: { ...constrained(formed, inForm), rhyming: formedRhyme.rhyming, rhymeShare: formedRhyme.share },
     acrostic: constrained(acrostics, (p, i) => formOf(p.text) !== null && versesOf(p.text).every((v, k) => Array.from(v)[0] === headsOf(i)[k])),
     rhyme: constrained(rhyming, (p, i) => formOf(p.text)?.name === formOfPoem(i).name && rhymes(p.text)),
     charsPerSecond: Math.round(chars / ((performance.now() - started) / 1000)),

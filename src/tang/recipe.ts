@@ -23,7 +23,8 @@ import { initBackend, tf } from "../tf/backend";
 import { loadModel, loadModelFolder } from "../tf/models";
 import { checkRanges, positive, wholeFrom, withDefaults } from "../options";
 import type { Ranges } from "../options";
-import { buildPoemModel } from "./model";
+import { buildPoemModel, rhymeInputs } from "./model";
+import type { RhymeInput } from "./model";
 import { firstCharacters, measurePoems } from "./quality";
 import type { PoemFigures } from "./quality";
 import { trainPoemModel } from "./train";
@@ -41,6 +42,8 @@ export const recipeDefaults = {
   /** Read the position in the poem (column, line, width) beside each character. */
   position: true,
   positionEmbedding: 16,
+  /** Also read the poem's rhyme so far (the rhyme class of its even-line ends): "none", "always" (at every character after the 2nd line) or at the "place" where it applies. */
+  rhymeInput: "place" as RhymeInput,
   batchSize: 64,
   lr: 1e-2,
   clipNorm: 5,
@@ -80,7 +83,7 @@ export const resumeKeeps = ["batchSize"];
 /** The values each setting may take: trainRecipe and `npm run train -- tang` refuse others before anything is written. */
 export const recipeRanges: Ranges<RecipeSettings> = {
   maxVocab: wholeFrom(3), embedding: wholeFrom(1), units: { list: true, ...wholeFrom(1) }, position: { boolean: true },
-  positionEmbedding: wholeFrom(1), batchSize: wholeFrom(1), lr: positive, clipNorm: positive, buckets: { boolean: true },
+  positionEmbedding: wholeFrom(1), rhymeInput: { oneOf: rhymeInputs }, batchSize: wholeFrom(1), lr: positive, clipNorm: positive, buckets: { boolean: true },
   masked: { boolean: true }, softmaxAt: { oneOf: ["targets", "all"] }, evalEvery: wholeFrom(1), patience: wholeFrom(1),
   lrDecay: { above: 0, max: 1 }, maxDecays: wholeFrom(0), sampleCount: wholeFrom(0), temperature: positive, maxMinutes: positive,
   seed: { whole: true }, maxSteps: wholeFrom(1), epochs: wholeFrom(1), limit: wholeFrom(1), measureCount: wholeFrom(0),
@@ -131,8 +134,10 @@ export interface RecipeEvents {
  * settings.json, history.csv and metrics.json. At the end, measures the best model's poems (measurePoems).
  */
 export async function trainRecipe(changes: Partial<RecipeSettings> = {}, events: RecipeEvents = {}, out?: string): Promise<{ run: Run; result: TrainResult; metrics: RecipeMetrics }> {
-  const s: RecipeSettings = withDefaults(recipeDefaults, changes);
+  // position: false is the course's model, which reads no feature: the rhyme goes too, unless asked for (refused below).
+  const s: RecipeSettings = withDefaults(recipeDefaults, { ...(changes.position === false && changes.rhymeInput === undefined ? { rhymeInput: "none" as const } : {}), ...changes });
   checkRanges("trainRecipe", s, recipeRanges); // bad settings stop here, before a run folder exists
+  if (!s.position && s.rhymeInput !== "none") throw new Error(`trainRecipe: rhymeInput "${s.rhymeInput}" needs position: the rhyme is read beside the position.`);
   checkOutFolder("trainRecipe", out);
   // A resumed run goes on with the batches of the run it continues, and reads as one run with it (src/runs/resume.ts).
   const continued = s.resume === undefined ? undefined : continuedRun(s.resume);
@@ -160,13 +165,13 @@ export async function trainRecipe(changes: Partial<RecipeSettings> = {}, events:
   });
   const carry = carryOver(continued, run);
   const wallBefore = continued?.wallSeconds ?? 0;
-  const model = buildPoemModel({ vocabSize: vocab.vocabSize, embedding: s.embedding, units: s.units, position: s.position, positionEmbedding: s.positionEmbedding, seed: s.seed });
+  const model = buildPoemModel({ vocabSize: vocab.vocabSize, embedding: s.embedding, units: s.units, position: s.position, positionEmbedding: s.positionEmbedding, rhymeInput: s.rhymeInput, seed: s.seed });
   const output = modelOutput(run.dir, out);
   const bestDir = output.bestDir;
   const inputSettings = {
     poems: path.basename(file),
     input: s.position
-      ? "chars: symbol indices [batch, steps] (int32) of vocab.json, starting with the start token; features: [batch, steps, 3] (int32) from poemFeatures (column, line + 16, width + 32)"
+      ? `chars: symbol indices [batch, steps] (int32) of vocab.json, starting with the start token; features: [batch, steps, ${s.rhymeInput === "none" ? 3 : 4}] (int32) from poemFeatures (column, line + 16, width + 32${s.rhymeInput === "none" ? "" : `, rhyme class + 48 (rhymeInput ${s.rhymeInput})`})`
       : "chars: symbol indices [batch, steps] (int32) of vocab.json, starting with the start token",
     output: "logits [batch, steps, vocabSize]: softmax gives the next symbol's probabilities at every position",
     vocab: "vocab.json: index 0 is padding (\"\", never a target), 1 the start token, 2 the end token, 3 the unknown symbol, then the characters",

@@ -19,14 +19,14 @@ import type { LoopOptions, LoopRow, PlateauState } from "../tf/loop";
 import { seededRandom } from "../tf/generate";
 import { withDefaults } from "../options";
 import { onInterrupt } from "../interrupt";
-import { featureNames, poemFeatures, readsPosition } from "./model";
+import { poemFeatures, readsPosition, rhymeInputOf } from "./model";
 import { measureFree } from "./quality";
 
 /** A batch as tensors: what the model reads, what it must predict, and where the targets are real. */
 export interface BatchTensors {
   /** [B, T] int32 */
   chars: tf.Tensor2D;
-  /** [B, T, 3] int32 (only for a model that reads the position features) */
+  /** [B, T, F] int32 (only for a model that reads the position features: F 3, or 4 with the rhyme) */
   features?: tf.Tensor3D;
   /** [B, T] int32 */
   targets: tf.Tensor2D;
@@ -37,17 +37,21 @@ export interface BatchTensors {
   batch: PoemBatch;
 }
 
-/** Returns a PoemBatch as tensors for `model` (with the position features when it reads them). Dispose them (tf.dispose(Object.values(...))) after use. */
-export function batchTensors(batch: PoemBatch, vocab: PoemVocab, withFeatures: boolean): BatchTensors {
+/**
+ * Returns a PoemBatch as tensors for `model`, with the features it reads (or for a model that reads the position,
+ * true, or none, false). Dispose them (disposeBatch) after use.
+ */
+export function batchTensors(batch: PoemBatch, vocab: PoemVocab, model: tf.LayersModel | boolean): BatchTensors {
   const { batchSize: B, steps: T } = batch;
   const real = new Int32Array(batch.targetCount);
   let n = 0;
   for (let i = 0; i < B * T; i++) if (batch.mask[i] > 0) real[n++] = i;
   let features: tf.Tensor3D | undefined;
-  if (withFeatures) {
-    const F = featureNames.length;
+  if (typeof model === "boolean" ? model : readsPosition(model)) {
+    const rhymeInput = typeof model === "boolean" ? "none" : rhymeInputOf(model);
+    const F = rhymeInput === "none" ? 3 : 4;
     const values = new Int32Array(B * T * F);
-    for (let b = 0; b < B; b++) values.set(poemFeatures(batch.inputs.subarray(b * T, (b + 1) * T), vocab), b * T * F);
+    for (let b = 0; b < B; b++) values.set(poemFeatures(batch.inputs.subarray(b * T, (b + 1) * T), vocab, rhymeInput), b * T * F);
     features = tf.tensor3d(values, [B, T, F], "int32");
   }
   return {
@@ -141,7 +145,7 @@ export function heldOutLoss(model: tf.LayersModel, sequences: readonly ArrayLike
   let count = 0;
   for (let i = 0; i < sorted.length; i += batchSize) {
     const batch = padBatch(sorted.slice(i, i + batchSize));
-    const t = batchTensors(batch, vocab, readsPosition(model));
+    const t = batchTensors(batch, vocab, model);
     const loss = tf.tidy(() => poemLoss(model, t));
     total += loss.dataSync()[0] * batch.targetCount;
     count += batch.targetCount;
@@ -178,6 +182,8 @@ export interface TrainState extends PlateauState {
 export interface LogRow extends LoopRow {
   /** Share of regular free poems (isRegular) among sampleCount written now (NaN when not measured). */
   regular: number;
+  /** Share of those regular poems whose even lines rhyme, unforced (NaN when not measured or none is regular). */
+  rhyme: number;
   /** Training poems per second since the last row. */
   poemsPerSecond: number;
 }
@@ -196,7 +202,7 @@ export interface TrainOptions extends LoopOptions<LogRow> {
   masked?: boolean;
   /** Default "targets": the output layer and softmax only at the real targets. */
   softmaxAt?: SoftmaxAt;
-  /** Free poems written at each evaluation to measure the regular share (default 20; 0: none). */
+  /** Free poems written at each evaluation to measure the regular share and their rhyme (default 20; 0: none). */
   sampleCount?: number;
   /** Temperature of those poems (default 0.7). */
   sampleTemperature?: number;
@@ -249,7 +255,6 @@ export async function trainPoemModel(model: tf.LayersModel, train: readonly Int3
   const optimizer: tf.Optimizer = tf.train.adam(o.lr);
   if (opts.resume !== undefined) state = await loadCheckpointInto<TrainState>(opts.resume, model, optimizer);
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
-  const withFeatures = readsPosition(model);
   let interrupted = false;
   const stopListening = onInterrupt(() => (interrupted = true));
   const result: TrainResult = { rows: [], state, poemsPerSecond: 0, ended: "steps" };
@@ -267,7 +272,7 @@ export async function trainPoemModel(model: tf.LayersModel, train: readonly Int3
       const batch = batches[state.batchInEpoch];
       const started = performance.now();
       (optimizer as unknown as { learningRate: number }).learningRate = state.lr;
-      const t = batchTensors(batch, vocab, withFeatures);
+      const t = batchTensors(batch, vocab, model);
       const lossTensor = tf.tidy(() => {
         const { value, grads } = tf.variableGrads(() => poemLoss(model, t, { masked: o.masked, softmaxAt: o.softmaxAt, training: true }), variables);
         optimizer.applyGradients(Number.isFinite(o.clipNorm) ? clipByGlobalNorm(grads, o.clipNorm) : grads);
@@ -297,7 +302,7 @@ export async function trainPoemModel(model: tf.LayersModel, train: readonly Int3
       const last = stop || outOfTime || state.step >= maxSteps || state.epoch >= epochs;
       if (sinceLog >= o.evalEvery || last) {
         const heldOutNats = heldOutLoss(model, heldOut, vocab);
-        const regular = o.sampleCount > 0 ? measureFree(model, vocab, { count: o.sampleCount, temperature: o.sampleTemperature, seed: state.step }).share : NaN;
+        const free = o.sampleCount > 0 ? measureFree(model, vocab, { count: o.sampleCount, temperature: o.sampleTemperature, seed: state.step }) : undefined;
         const improved = recordLoss(state, heldOutNats);
         const row: LogRow = {
           step: state.step,
@@ -305,7 +310,8 @@ export async function trainPoemModel(model: tf.LayersModel, train: readonly Int3
           loss: sumLoss / sinceLog,
           heldOut: heldOutNats,
           bestHeldOut: state.bestLoss,
-          regular,
+          regular: free?.share ?? NaN,
+          rhyme: free?.rhymeShare ?? NaN,
           lr: state.lr,
           seconds: Number(state.seconds.toFixed(2)),
           poemsPerSecond: Number((poemsSinceLog / Math.max(1e-9, state.seconds - secondsAtLog)).toFixed(1)),

@@ -45,7 +45,7 @@ export async function benchThreads(args: string[]): Promise<void> {
 
   const poems = processPoems(undefined, { maxVocab: tangRecipe.maxVocab });
   const tang = await alternate(counts, rounds, async () => {
-    const model = buildPoemModel({ vocabSize: poems.vocab.vocabSize, position: tangRecipe.position });
+    const model = buildPoemModel({ vocabSize: poems.vocab.vocabSize, position: tangRecipe.position, rhymeInput: tangRecipe.rhymeInput });
     try {
       const o = { buckets: tangRecipe.buckets, softmaxAt: tangRecipe.softmaxAt, batchSize: tangRecipe.batchSize };
       return (await trainPoemModel(model, poems.trainSequences, poems.heldOutSequences.slice(0, 8), poems.vocab, { ...o, maxSeconds: seconds, evalEvery: 1e9, sampleCount: 0 })).poemsPerSecond;

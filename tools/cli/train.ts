@@ -67,6 +67,8 @@ function checkFlags(settings: Record<string, unknown>, ranges: object, resumeKee
 }
 
 /** "256,256" as [256, 256]; anything else as given, for the range check to refuse it by its own words. */
+/** A share as a whole percentage, "–" when it was not measured (NaN). */
+const percent = (share: number) => (Number.isNaN(share) ? "–" : `${Math.round(100 * share)}%`);
 const sizesOf = (units: unknown) => (/^\d+(,\d+)*$/.test(String(units)) ? String(units).split(",").map(Number) : units);
 
 /**
@@ -370,8 +372,9 @@ export const trainers: Record<string, Trainer> = {
         maxVocab: ["integer", "most frequent characters in the vocabulary (the rest become the unknown symbol)"],
         embedding: ["integer", "size of each character's embedding"],
         units: ["string", "LSTM sizes, bottom first"],
-        position: ["boolean", "read the position in the poem (column, line, width) beside each character (--position=false: the course's model)"],
+        position: ["boolean", "read the position in the poem (column, line, width) beside each character (--position=false: the course's model, which reads no feature)"],
         positionEmbedding: ["integer", "size of each position feature's embedding"],
+        rhymeInput: ["string", "also read the poem's rhyme so far (the rhyme class of its even-line ends): none, always (every character after the 2nd line) or place (only where an even line's last character comes); needs --position"],
         batchSize: ["integer", "poems per batch"],
         lr: ["number", "Adam's learning rate"],
         clipNorm: ["number", "gradients are scaled down when their global norm exceeds this"],
@@ -411,20 +414,19 @@ export const trainers: Record<string, Trainer> = {
         onLog: (row, saved) => {
           terminal.pause();
           console.log(`step ${row.step} (epoch ${row.epoch.toFixed(2)}): loss ${row.loss.toFixed(4)}, held-out ${row.heldOut.toFixed(4)} nats/char, ` +
-            `regular ${Number.isNaN(row.regular) ? "–" : `${Math.round(100 * row.regular)}%`}, ${row.poemsPerSecond.toFixed(0)} poems/s${saved ? " (best so far: saved)" : ""}`);
+            `regular ${percent(row.regular)} (rhyming ${percent(row.rhyme)}), ${row.poemsPerSecond.toFixed(0)} poems/s${saved ? " (best so far: saved)" : ""}`);
         },
       }, out).finally(terminal.done);
       console.log(`best held-out loss ${metrics.heldOutLoss.toFixed(4)} nats/char at step ${metrics.bestStep}; ${metrics.steps} steps (${metrics.epochs} epochs), ` +
         `${metrics.poemsPerSecond.toFixed(0)} poems/s, ${(metrics.wallSeconds / 60).toFixed(1)} min in all (${metrics.ended})`);
       const q = metrics.quality;
       if (q) {
-        const pct = (x: number) => `${Math.round(100 * x)}%`;
-        console.log(`${q.free.count} free poems at temperature ${q.temperature}: ${pct(q.free.share)} regular, ${q.free.stray} stray symbols; ` +
-          `in a form ${pct(q.form.share)} regular; acrostics ${pct(q.acrostic.share)} right; rhyming ${pct(q.rhyme.share)}`);
+        console.log(`${q.free.count} free poems at temperature ${q.temperature}: ${percent(q.free.share)} regular, ${percent(q.free.rhymeShare)} of those rhyming unforced, ${q.free.stray} stray symbols; ` +
+          `in a form ${percent(q.form.share)} regular (${percent(q.form.rhymeShare)} of those rhyming unforced); acrostics ${percent(q.acrostic.share)} right; forced rhyme ${percent(q.rhyme.share)} right`);
       }
       if (out !== undefined) console.log(`model copied to ${displayPath(out)}`);
       console.log(`run ${run.id}: ${path.relative(repoRoot, run.dir)}/history.csv`);
-      console.log(`report: ${path.relative(repoRoot, writeRunReport("tang", run.id, [["loss", "heldOut"], ["regular"]]))}`);
+      console.log(`report: ${path.relative(repoRoot, writeRunReport("tang", run.id, [["loss", "heldOut"], ["regular", "rhyme"]]))}`);
       return terminal.exitCode();
     },
   },
