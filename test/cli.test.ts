@@ -277,6 +277,7 @@ test("every setting of every recipe is checked before anything is written: one s
     [["shakespeare-window", "--text", text, "--units", "8", "--epochs", "0"], "--epochs must be a whole number ≥ 1, got 0."],
     [[...tang, "--epochs", "0"], "--epochs must be a whole number ≥ 1, got 0."],
     [[...tang, "--max-vocab", "1"], "--max-vocab must be a whole number ≥ 3, got 1."],
+    [[...tang, "--rhyme-input", "sometimes"], '--rhyme-input must be one of none, always, place, got "sometimes".'],
     [["mnist", "--limit", "64", "--validation", "32", "--max-batches", "1", "--units", "8", "--dropout", "1"], "--dropout must be a number ≥ 0 and < 1, got 1."],
   ];
   const results = await clis(cases.map(([args]) => ["train", ...args]));
@@ -302,6 +303,8 @@ test("a notebook's trainRecipe refuses a bad setting with the same range, before
   await assert.rejects(shakespeare.trainRecipe({ ...tiny, batchSize: 0 }), { message: "trainRecipe: batchSize must be a whole number ≥ 1, got 0." });
   await assert.rejects(shakespeare.trainCourseRecipe({ text, units: 8, epochs: 0 }), { message: "trainCourseRecipe: epochs must be a whole number ≥ 1, got 0." });
   await assert.rejects(tang.trainRecipe({ ...tinyTang, lr: 0 }), { message: "trainRecipe: lr must be a number > 0, got 0." });
+  // position: false alone is the course's model (no features, so no rhyme); asking for the rhyme with it is refused.
+  await assert.rejects(tang.trainRecipe({ ...tinyTang, position: false, rhymeInput: "place" }), { message: 'trainRecipe: rhymeInput "place" needs position: the rhyme is read beside the position.' });
   await assert.rejects(tang.trainRecipe(tinyTang, {}, path.join(repoRoot, "datasets", "pretrained", "tang-lstm")), /^Error: trainRecipe: out \S+ is inside datasets\/pretrained/);
   assert.deepEqual(allRunFolders(), runsBefore);
 });
