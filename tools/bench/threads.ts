@@ -108,10 +108,11 @@ export async function benchThreads(args: string[]): Promise<void> {
   const chars = lstm.bestStep * lstm.settings.batchSize * lstm.settings.seqLength;
   const poemsSeen = poemModel.bestStep * poemModel.settings.batchSize;
   const minutes = (work: number, perSecond: number) => (work / perSecond / 60).toFixed(1);
-  console.log(`\nTraining time to the shipped models' best held-out loss at these speeds (batches from their metrics.json; the shipped runs' own time on 1 thread, ${lstm.backend}):`);
+  console.log(`\nTraining time to the shipped models' best held-out loss at these speeds (batches from their metrics.json; the shipped runs' own time on the threads they had):`);
+  const ownTime = (m: { bestTrainSeconds: number; threads?: number }) => `${(m.bestTrainSeconds / 60).toFixed(1)} (${m.threads ?? 1} thread${(m.threads ?? 1) > 1 ? "s" : ""})`;
   printTable(["model", "held-out nats/char", "reached after", "shipped run, min", "1 thread, min", `${label}, min`], [
-    ["lesson 4: shakespeare-lstm", lstm.heldOutLoss.toFixed(4), `${lstm.bestStep} batches`, (lstm.bestTrainSeconds / 60).toFixed(1), minutes(chars, shakespeare.one), minutes(chars, shakespeare.many)],
-    ["lesson 5: tang-lstm", poemModel.heldOutLoss.toFixed(3), `${poemModel.bestStep} batches`, (poemModel.bestTrainSeconds / 60).toFixed(1), minutes(poemsSeen, tang.one), minutes(poemsSeen, tang.many)],
+    ["lesson 4: shakespeare-lstm", lstm.heldOutLoss.toFixed(4), `${lstm.bestStep} batches`, ownTime(lstm), minutes(chars, shakespeare.one), minutes(chars, shakespeare.many)],
+    ["lesson 5: tang-lstm", poemModel.heldOutLoss.toFixed(3), `${poemModel.bestStep} batches`, ownTime(poemModel), minutes(poemsSeen, tang.one), minutes(poemsSeen, tang.many)],
   ]);
   console.log(`\nGeneration at batch 1 with the shipped models, characters per second:`);
   printTable(["model", "1 thread", label, "× 1 thread"], [
