@@ -166,7 +166,10 @@ test("trainRecipe writes the model, vocab.json, settings.json, history.csv and m
 
 test("the shipped model: its files, any-length input, and a held-out loss ≤ 1.60 nats/char that metrics.json reports", async () => {
   const dir = pretrainedDir("shakespeare-lstm");
-  assert.deepEqual(fs.readdirSync(dir).sort(), ["history.csv", "metrics.json", "model.json", "settings.json", "vocab.json", "weights.bin"]);
+  assert.deepEqual(fs.readdirSync(dir).sort(), ["compare", "history.csv", "metrics.json", "model.json", "settings.json", "vocab.json", "weights.bin"]);
+  // compare/two-threads: the same recipe run again on 2 threads (lesson 4 prints it): its logs, no second model.
+  assert.deepEqual(fs.readdirSync(path.join(dir, "compare", "two-threads")).sort(), ["history.csv", "metrics.json", "settings.json"]);
+  assert.equal(JSON.parse(fs.readFileSync(path.join(dir, "compare", "two-threads", "metrics.json"), "utf8")).threads, 2);
   const shipped = await loadCharModel(dir);
   assert.equal(shipped.vocab.vocabSize, 38);
   assert.equal(shipped.lowercase, true);
