@@ -30,6 +30,9 @@ const positionFeatures = 3;
 export type RhymeInput = "none" | "always" | "place";
 export const rhymeInputs: readonly RhymeInput[] = ["none", "always", "place"];
 
+/** How many features per step a model with the position features reads: 3, and the rhyme as a 4th with a rhymeInput. */
+export const featureCount = (rhymeInput: RhymeInput): number => positionFeatures + (rhymeInput === "none" ? 0 : 1);
+
 /** What defines a poem model. */
 export interface PoemModelOptions {
   vocabSize: number;
@@ -63,7 +66,7 @@ export function buildPoemModel(opts: PoemModelOptions): tf.LayersModel {
   const seed = opts.seed ?? 0;
   if (!rhymeInputs.includes(rhymeInput)) throw new Error(`buildPoemModel: rhymeInput must be one of ${rhymeInputs.join(", ")}, got ${JSON.stringify(rhymeInput)}.`);
   if (rhymeInput !== "none" && !position) throw new Error("buildPoemModel: rhymeInput needs position: the rhyme is read as a fourth feature beside the position.");
-  const F = positionFeatures + (rhymeInput === "none" ? 0 : 1);
+  const F = featureCount(rhymeInput);
   for (const [name, value] of [["vocabSize", vocabSize], ["embedding", embedding], ["positionEmbedding", positionEmbedding], ...units.map((u, i) => [`units[${i}]`, u])] as [string, number][]) {
     if (!Number.isInteger(value) || value < 1) throw new Error(`buildPoemModel: ${name} must be a whole number ≥ 1, got ${value}.`);
   }
@@ -160,7 +163,7 @@ export class PoemPosition implements StepFeatures {
     this.isLineEnd = symbols.isLineEnd;
     this.classesOf = rhymeInput === "none" ? [] : symbols.classes();
     this.start = vocab.start;
-    this.out = new Int32Array(positionFeatures + (rhymeInput === "none" ? 0 : 1));
+    this.out = new Int32Array(featureCount(rhymeInput));
   }
 
   reset(): void {
@@ -201,7 +204,7 @@ export class PoemPosition implements StepFeatures {
 /** Returns the features [n, F] (row-major; F 3, or 4 with a rhymeInput) of each symbol of `sequence` as PoemPosition gives them. */
 export function poemFeatures(sequence: ArrayLike<number>, vocab: PoemVocab, rhymeInput: RhymeInput = "none"): Int32Array {
   const position = new PoemPosition(vocab, rhymeInput);
-  const F = positionFeatures + (rhymeInput === "none" ? 0 : 1);
+  const F = featureCount(rhymeInput);
   const out = new Int32Array(sequence.length * F);
   for (let t = 0; t < sequence.length; t++) out.set(position.next(sequence[t]), F * t);
   return out;

@@ -26,7 +26,7 @@ import { initBackend, tf } from "../tf/backend";
 import { loadModel, loadModelFolder } from "../tf/models";
 import { checkRanges, positive, wholeFrom, withDefaults } from "../options";
 import type { Ranges } from "../options";
-import { buildPoemModel, rhymeInputs } from "./model";
+import { buildPoemModel, featureCount, rhymeInputs } from "./model";
 import type { RhymeInput } from "./model";
 import { firstCharacters, measurePoems } from "./quality";
 import type { PoemFigures } from "./quality";
@@ -174,7 +174,7 @@ export async function trainRecipe(changes: Partial<RecipeSettings> = {}, events:
   const inputSettings = {
     poems: path.basename(file),
     input: s.position
-      ? `chars: symbol indices [batch, steps] (int32) of vocab.json, starting with the start token; features: [batch, steps, ${s.rhymeInput === "none" ? 3 : 4}] (int32) from poemFeatures (column, line + 16, width + 32${s.rhymeInput === "none" ? "" : `, rhyme class + 48 (rhymeInput ${s.rhymeInput})`})`
+      ? `chars: symbol indices [batch, steps] (int32) of vocab.json, starting with the start token; features: [batch, steps, ${featureCount(s.rhymeInput)}] (int32) from poemFeatures (column, line + 16, width + 32${s.rhymeInput === "none" ? "" : `, rhyme class + 48 (rhymeInput ${s.rhymeInput})`})`
       : "chars: symbol indices [batch, steps] (int32) of vocab.json, starting with the start token",
     output: "logits [batch, steps, vocabSize]: softmax gives the next symbol's probabilities at every position",
     vocab: "vocab.json: index 0 is padding (\"\", never a target), 1 the start token, 2 the end token, 3 the unknown symbol, then the characters",

@@ -19,7 +19,7 @@ import type { LoopOptions, LoopRow, PlateauState } from "../tf/loop";
 import { seededRandom } from "../tf/generate";
 import { withDefaults } from "../options";
 import { onInterrupt } from "../interrupt";
-import { poemFeatures, readsPosition, rhymeInputOf } from "./model";
+import { featureCount, poemFeatures, readsPosition, rhymeInputOf } from "./model";
 import { measureFree } from "./quality";
 
 /** A batch as tensors: what the model reads, what it must predict, and where the targets are real. */
@@ -49,7 +49,7 @@ export function batchTensors(batch: PoemBatch, vocab: PoemVocab, model: tf.Layer
   let features: tf.Tensor3D | undefined;
   if (typeof model === "boolean" ? model : readsPosition(model)) {
     const rhymeInput = typeof model === "boolean" ? "none" : rhymeInputOf(model);
-    const F = rhymeInput === "none" ? 3 : 4;
+    const F = featureCount(rhymeInput);
     const values = new Int32Array(B * T * F);
     for (let b = 0; b < B; b++) values.set(poemFeatures(batch.inputs.subarray(b * T, (b + 1) * T), vocab, rhymeInput), b * T * F);
     features = tf.tensor3d(values, [B, T, F], "int32");
