@@ -132,6 +132,7 @@ export const v128 = {
   f32x4Sub: simd(0xe5),
   f32x4Mul: simd(0xe6),
   f32x4Div: simd(0xe7),
+  f32x4Sqrt: simd(0xe3),
   f32x4Min: simd(0xe8),
   f32x4Max: simd(0xe9),
   f32x4Nearest: simd(0x6a),

@@ -320,10 +320,87 @@ describe("element-wise and reductions", () => {
   test("Sum over leading axes (bias gradients) bit-identical; other reductions unchanged", () => {
     const x = normal([128, 512]);
     const y = normal([3, 5, 7]);
-    for (const [t, axis, keepDims] of [[x, 0, false], [x, [0], true], [y, [0, 1], false], [y, 0, true], [y, 2, false], [y, [1, 2], false], [x, 1, false]] as const) {
+    const wide = normal([517, 301]); // large enough to split its columns across threads, 301 not a multiple of 32
+    for (const [t, axis, keepDims] of [[x, 0, false], [x, [0], true], [y, [0, 1], false], [y, 0, true], [y, 2, false], [y, [1, 2], false], [x, 1, false], [wide, 0, false]] as const) {
       assertClose(`sum [${t.shape}] axis ${axis}`, stockAndCourse(() => tf.sum(t, axis as number | number[], keepDims)), 0);
     }
-    tf.dispose([x, y]);
+    tf.dispose([x, y, wide]);
+  });
+});
+
+describe("gathers, Adam's update and TimeDistributed(Dense)", () => {
+  test("GatherV2 of whole rows (an Embedding's lookup): float32 and int32, any rank, repeated rows: bit-identical", () => {
+    for (const [shape, picks, dtype] of [[[3004, 128], [64, 49], "float32"], [[50, 7, 3], [13], "int32"], [[9], [4, 2], "float32"], [[20, 5], [0], "float32"]] as const) {
+      const x = dtype === "int32" ? tf.randomUniform([...shape], -100, 100, "int32", 3) : normal([...shape]);
+      const indices = tf.randomUniform([...picks], 0, shape[0], "int32", 5);
+      assertClose(`gather [${shape}] by [${picks}]`, stockAndCourse(() => tf.gather(x, indices)), 0);
+      tf.dispose([x, indices]);
+    }
+    const x = normal([6, 4]);
+    const columns = tf.tensor1d([3, 0, 3], "int32");
+    assertClose("gather along axis 1 (the stock kernel's)", stockAndCourse(() => tf.gather(x, columns, 1)), 0);
+    assert.throws(() => tf.gather(x, tf.tensor1d([2, 6], "int32")), /^Error: GatherV2: the index value 6 is not in \[0, 5\]$/);
+    tf.dispose([x, columns]);
+  });
+
+  test("tf.train.adam's update is one kernel per variable, and its weights and moments are bit-identical to tfjs's", async () => {
+    const shapes = [[300, 517], [7], [3, 5, 9], [1]];
+    const train = () => {
+      const variables = shapes.map((shape, i) => tf.variable(tf.randomNormal(shape, 0, 1, "float32", i + 1)));
+      const optimizer = tf.train.adam(0.01);
+      for (let step = 0; step < 5; step++) {
+        (optimizer as unknown as { learningRate: number }).learningRate = 0.01 / (step + 1);
+        // step 3's gradients are tiny: their squares are subnormal floats
+        const grads = variables.map((v, i) => ({ name: v.name, tensor: tf.randomNormal(v.shape, 0, step === 3 ? 1e-20 : 1, "float32", 100 * step + i + 1) }));
+        optimizer.applyGradients(grads);
+        tf.dispose(grads.map((g) => g.tensor));
+      }
+      const state = optimizer as unknown as Record<"accumulatedFirstMoment" | "accumulatedSecondMoment", Array<{ originalName: string; variable: tf.Variable }>>;
+      const moments = [...state.accumulatedFirstMoment, ...state.accumulatedSecondMoment];
+      const outputs: Outputs = [...variables, ...moments.map((m) => m.variable)].map((t) => ({ shape: t.shape, dtype: t.dtype, values: Array.from(t.dataSync()) }));
+      const names = moments.map((m) => m.originalName.replace(/^.*\//, ""));
+      tf.dispose(variables);
+      optimizer.dispose();
+      return { outputs, names };
+    };
+    unregisterFastWasmKernels();
+    const stock = train();
+    registerFastWasmKernels();
+    const course = train();
+    assert.deepEqual(course.names, stock.names, "the moments keep tfjs's names (saved in checkpoints)");
+    assertClose("weights, then first and second moments", [stock.outputs, course.outputs], 0);
+
+    const variables = [tf.variable(tf.zeros([4, 4])), tf.variable(tf.zeros([3]))];
+    const optimizer = tf.train.adam(0.1);
+    const { kernels } = await tf.profile(() => optimizer.applyGradients(variables.map((v) => ({ name: v.name, tensor: tf.onesLike(v) }))));
+    assert.equal(kernels.filter((k) => k.name === "CourseAdamUpdate").length, 2, "one update kernel per variable");
+    assert.equal(kernels.filter((k) => k.name === "Sqrt" || k.name === "Square").length, 0, "none of tfjs's per-variable ops");
+    assert.ok(Array.from(variables[0].dataSync()).every((w) => w < 0), "the weights moved against the gradient");
+    tf.dispose(variables);
+    optimizer.dispose();
+  });
+
+  test("TimeDistributed(Dense) runs as one product: tfjs's own loop's outputs and gradients", async () => {
+    const layer = tf.layers.timeDistributed({ layer: tf.layers.dense({ units: 38, kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }) }) });
+    const x = normal([8, 30, 64]);
+    layer.apply(x);
+    const pass = () => {
+      const { value, grads } = tf.variableGrads(() => tf.sum(tf.square(layer.apply(x) as tf.Tensor)) as tf.Scalar);
+      const dx = tf.grad((input: tf.Tensor) => tf.sum(tf.square(layer.apply(input) as tf.Tensor)))(x);
+      return [layer.apply(x) as tf.Tensor, value, ...Object.values(grads), dx];
+    };
+    const kernels = async () => (await tf.profile(() => void tf.dispose(pass()))).kernels.filter((k) => k.name === "BatchMatMul" || k.name === "_FusedMatMul").length;
+    unregisterFastWasmKernels();
+    const loopProducts = await kernels();
+    registerFastWasmKernels();
+    const oneProduct = await kernels();
+    assert.ok(loopProducts >= 30 * 4, `tfjs's loop: products per timestep (${loopProducts})`);
+    assert.ok(oneProduct <= 8, `the course's: a few products for the whole input (${oneProduct})`);
+    const [stock, course] = stockAndCourse(pass);
+    const scale = stock.map((o) => o.values.map(() => Math.max(...o.values.map(Math.abs))));
+    assertClose("outputs, loss, dW, db, dx", [stock, course], 1e-6, scale);
+    layer.dispose();
+    x.dispose();
   });
 });
 

@@ -11,8 +11,9 @@ import { productParts } from "../../src/tf/kernels/simd-kernels";
 
 const repoRoot = path.resolve(__dirname, "..", "..");
 
-// A poem model in small (embedding, a sigmoid LSTM and a hard-sigmoid one, a softmax over 300 symbols), large
-// enough that its products and steps are split; seeded, so every child starts from the same weights and data.
+// A poem model in small (embedding, a sigmoid LSTM and a hard-sigmoid one, a softmax over 300 symbols at every
+// timestep, Adam), large enough that its products, steps, gathers, sums and updates are split; seeded, so every
+// child starts from the same weights and data.
 const childScript = `
 const crypto = require("crypto");
 const { initBackend, tf } = require("./src/tf/backend");
@@ -24,7 +25,7 @@ const { requireSimd } = require("./src/tf/kernels/simd-kernels");
     tf.layers.embedding({ inputDim: 300, outputDim: 64, inputLength: 16, embeddingsInitializer: tf.initializers.randomUniform({ seed: 1 }) }),
     tf.layers.lstm({ units: 128, returnSequences: true, recurrentActivation: "sigmoid", ...seeded(2) }),
     tf.layers.lstm({ units: 128, returnSequences: true, ...seeded(4) }),
-    tf.layers.dense({ units: 300, activation: "softmax", kernelInitializer: tf.initializers.glorotUniform({ seed: 6 }) }),
+    tf.layers.timeDistributed({ layer: tf.layers.dense({ units: 300, activation: "softmax", kernelInitializer: tf.initializers.glorotUniform({ seed: 6 }) }) }),
   ] });
   model.compile({ optimizer: tf.train.adam(3e-3), loss: "categoricalCrossentropy" });
   const x = tf.randomUniform([48, 16], 0, 300, "int32", 7).cast("float32");

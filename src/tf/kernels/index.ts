@@ -4,9 +4,12 @@
 // unregister them to compare against the stock kernels in one process.
 import { findBackend, getKernel, registerKernel, unregisterKernel } from "@tensorflow/tfjs";
 import type { KernelConfig } from "@tensorflow/tfjs";
+import { adamConfig, fuseAdam } from "./adam";
 import { batchMatMulConfig, fusedMatMulConfig } from "./batch-mat-mul";
 import { concatConfig } from "./concat";
+import { fuseDenseOverTime } from "./dense-over-time";
 import { elementwiseConfigs } from "./elementwise";
+import { gatherV2Config } from "./gather";
 import { simdKernels } from "./simd-kernels";
 import { sliceConfig, splitVConfig, stridedSliceConfig, unpackConfig } from "./slice";
 import { isCourseKernel, markCourseKernel, rememberStockKernel, stockKernel } from "./stock";
@@ -30,10 +33,12 @@ export const fastWasmKernels: readonly KernelConfig[] = [
   tanhConfig,
   sumConfig,
   ...elementwiseConfigs,
+  gatherV2Config,
   unsortedSegmentSumConfig,
   ...lstmStepConfigs,
   ...lstmLayerConfigs,
   ...softmaxCrossEntropyConfigs,
+  adamConfig,
 ].map(markCourseKernel);
 
 /** The names of the kernels registerFastWasmKernels replaces or adds. */
@@ -63,6 +68,8 @@ export function registerFastWasmKernels(): string[] {
     registerKernel(config);
   }
   fuseLstmLayers();
+  fuseDenseOverTime();
+  fuseAdam();
   return [...fastWasmKernelNames];
 }
 

@@ -241,19 +241,30 @@ function softmaxRows(): Fn {
 
 /**
  * sumRows(x, out, rows, cols, stride): out[j] = Σ_i x[i, j], i ascending from 0 (the stock Sum's order), rows
- * `stride` bytes apart (a block of columns of a wider matrix sums on its own, in the same order).
+ * `stride` bytes apart (a block of columns of a wider matrix sums on its own, in the same order). Columns go
+ * 32 at a time (eight vector sums), so each row's step reads whole cache lines.
  */
 function sumRows(): Fn {
-  const f = new Fn("sumRows", ["x", "out", "rows", "cols", "stride"], { i: "i32", j: "i32", p: "i32", acc: "v128" });
-  const column = (width: number): Code[] => [
-    f.set("acc", v128.const([0, 0, 0, 0])),
-    f.set("p", f.get("x"), f.get("j"), i32.const(4), i32.mul, i32.add),
-    f.forUp("i", i32.const(0), f.get("rows"), 1, f.set("acc", f.get("acc"), f.get("p"), width === 4 ? v128.load(0) : v128.load32Splat(0), v128.f32x4Add), f.inc("p", "stride")),
-    [...f.get("out"), ...f.get("j"), ...i32.const(4), ...i32.mul, ...i32.add, ...f.get("acc"), ...(width === 4 ? v128.store(0) : v128.store32Lane(0))],
-  ];
+  const vectors = [0, 1, 2, 3, 4, 5, 6, 7];
+  const locals: Record<string, "i32" | "v128"> = { i: "i32", j: "i32", p: "i32" };
+  for (const v of vectors) locals[`acc${v}`] = "v128";
+  const f = new Fn("sumRows", ["x", "out", "rows", "cols", "stride"], locals);
+  // `width` columns from j: `count` vector sums (width 1: one lane).
+  const columns = (width: 32 | 4 | 1): Code[] => {
+    const used = vectors.slice(0, width === 32 ? 8 : 1);
+    const load = (v: number): Code => (width === 1 ? v128.load32Splat(0) : v128.load(16 * v));
+    const outAt = (): Code => [...f.get("out"), ...f.get("j"), ...i32.const(4), ...i32.mul, ...i32.add];
+    return [
+      ...used.map((v) => f.set(`acc${v}`, v128.const([0, 0, 0, 0]))),
+      f.set("p", f.get("x"), f.get("j"), i32.const(4), i32.mul, i32.add),
+      f.forUp("i", i32.const(0), f.get("rows"), 1, ...used.map((v) => f.set(`acc${v}`, f.get(`acc${v}`), f.get("p"), load(v), v128.f32x4Add)), f.inc("p", "stride")),
+      ...used.map((v) => [...outAt(), ...f.get(`acc${v}`), ...(width === 1 ? v128.store32Lane(0) : v128.store(16 * v))]),
+    ];
+  };
   f.body.push(
-    f.forUp("j", i32.const(0), f.get("cols"), 4, ...column(4)),
-    f.forUp("j", f.get("j"), f.get("cols"), 1, ...column(1)),
+    f.forUp("j", i32.const(0), f.get("cols"), 32, ...columns(32)),
+    f.forUp("j", f.get("j"), f.get("cols"), 4, ...columns(4)),
+    f.forUp("j", f.get("j"), f.get("cols"), 1, ...columns(1)),
   );
   return f;
 }

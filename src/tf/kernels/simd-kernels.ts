@@ -7,6 +7,7 @@
 // XNNPACK (one multiply-add per k, k ascending), so it gives bit-identical results.
 import { elementwiseFunctions } from "./simd-elementwise";
 import { lstmStepFunctions } from "./lstm-step-simd";
+import { adamFunctions } from "./adam-simd";
 import { assemble, ctl, f32, Fn, i32, v128, webAssembly } from "../../wasm/assembler";
 import type { Code, WasmMemory } from "../../wasm/assembler";
 import { WasmThreads, maxThreads } from "../../wasm/threads";
@@ -25,7 +26,7 @@ export interface SimdKernels {
   gemm(a: number, b: number, c: number, m: number, k: number, n: number, aRow: number, aCol: number, bRow: number, cRow: number, accumulate?: boolean, scratch?: number): void;
   /** dst (cols×rows) = transpose of src (rows×cols), float32, row-major. */
   transpose(src: number, dst: number, rows: number, cols: number): void;
-  /** Copies `rows` rows of rowBytes bytes between strided blocks (strides in bytes). */
+  /** Copies `rows` rows of rowBytes bytes between strided blocks (strides in bytes); on a shared memory, large blocks split by rows. */
   copyRows(src: number, dst: number, rows: number, rowBytes: number, srcStride: number, dstStride: number): void;
   /**
    * Runs function `name` on `rows` rows: fn(pointer…, rows, ...rest), each pointer given with its row's
@@ -45,9 +46,10 @@ export interface SimdKernels {
    * through every timestep): `work(from, to, k, part)` issues the calls for items [from, to) on `k`; on a
    * shared memory the items are split across threads in 4s, each part's calls recorded and run on its
    * thread in order, with one wait at the end instead of one per call. `part` numbers the parts (each its
-   * own share of scratch).
+   * own share of scratch). With `elements` (how many the whole work touches), work too small to be worth a
+   * thread stays on this one.
    */
-  split(n: number, work: (from: number, to: number, k: Pick<SimdKernels, "gemm" | "copyRows" | "fn">, part: number) => void): void;
+  split(n: number, work: (from: number, to: number, k: Pick<SimdKernels, "gemm" | "copyRows" | "fn">, part: number) => void, elements?: number): void;
   /** How many worker threads have started for this memory (0 on a plain one). */
   workers(): number;
 }
@@ -169,6 +171,27 @@ function copyRowsFn(): Fn {
   return f;
 }
 
+/** gatherRows(dst, indices, rows, src, rowBytes): row r of dst is row indices[r] of src (rows of rowBytes bytes). */
+function gatherRowsFn(): Fn {
+  const f = new Fn("gatherRows", ["dst", "indices", "rows", "src", "rowBytes"], { r: "i32", i: "i32", from: "i32" });
+  const to = (): Code => [...f.get("dst"), ...f.get("i"), ...i32.add];
+  const at = (): Code => [...f.get("from"), ...f.get("i"), ...i32.add];
+  f.body.push(
+    f.forUp(
+      "r",
+      i32.const(0),
+      f.get("rows"),
+      1,
+      f.set("from", f.get("src"), f.get("indices"), i32.load(0), f.get("rowBytes"), i32.mul, i32.add),
+      f.forUp("i", i32.const(0), f.get("rowBytes"), 16, [...to(), ...at(), ...v128.load(0), ...v128.store(0)]),
+      f.forUp("i", f.get("i"), f.get("rowBytes"), 1, [...to(), ...at(), ...i32.load8u(0), ...i32.store8(0)]),
+      f.inc("indices", 4),
+      f.inc("dst", "rowBytes"),
+    ),
+  );
+  return f;
+}
+
 type Exports = Record<string, (...args: number[]) => void>;
 
 // Blocks that keep the working set in cache: a block of B (kBlock rows × nBlock columns, 256 KB)
@@ -241,8 +264,10 @@ export function simdModuleBytes(shared = false): ReturnType<typeof assemble> {
       ...([32, 8, 4, 3, 2, 1] as const).map((width) => gemmTiles(1, width)),
       transposeFn(),
       copyRowsFn(),
+      gatherRowsFn(),
       ...elementwiseFunctions(),
       ...lstmStepFunctions(),
+      ...adamFunctions(),
     ];
     moduleBytes.set(shared, (bytes = assemble(functions, { shared })));
   }
@@ -323,10 +348,10 @@ function cuts(size: number, count: number, unit = 1): Array<[number, number]> {
 }
 
 /**
- * The kernels that split across threads: gemm (by rows or columns of C), rows, elementwise and split; each part
+ * The kernels that split across threads: gemm (by rows or columns of C), copyRows, rows, elementwise and split; each part
  * is planned as a list of calls (the same kernels, recording) and run on its thread.
  */
-function threaded(direct: SimdKernels, threads: WasmThreads, wasmExports: Exports): Pick<SimdKernels, "gemm" | "rows" | "elementwise" | "split" | "workers"> {
+function threaded(direct: SimdKernels, threads: WasmThreads, wasmExports: Exports): Pick<SimdKernels, "gemm" | "copyRows" | "rows" | "elementwise" | "split" | "workers"> {
   const names = Object.keys(wasmExports);
   const byIndex = names.map((name) => wasmExports[name]);
   const idOf = new Map(names.map((name, id) => [name, id]));
@@ -370,8 +395,19 @@ function threaded(direct: SimdKernels, threads: WasmThreads, wasmExports: Export
       : cuts(cols, count, 4).map(([c0, c1]) => [[id, ...inputs.map(([at, bytes]) => at + c0 * bytes), out[0] + c0 * out[1], 1, c1 - c0, ...strides]]);
     threads.run(calls, runHere);
   };
-  const split: SimdKernels["split"] = (n, work) => {
-    const count = Math.max(1, Math.min(threadsInUse(), Math.floor(n / 4)));
+  const copyRows: SimdKernels["copyRows"] = (src, dst, rows, rowBytes, srcStride, dstStride) => {
+    const count = Math.max(1, Math.min(threadsInUse(), rows > 1 ? rows : Infinity, Math.floor((rows * rowBytes) / 4 / minPartElements.elementwise)));
+    if (count === 1) return direct.copyRows(src, dst, rows, rowBytes, srcStride, dstStride);
+    threads.ensure(count - 1);
+    const id = idOf.get("copyRows")!;
+    // Rows, each part its own; a single row by bytes, in 16s.
+    const calls = rows > 1
+      ? cuts(rows, count).map(([r0, r1]) => [[id, src + r0 * srcStride, dst + r0 * dstStride, r1 - r0, rowBytes, srcStride, dstStride]])
+      : cuts(rowBytes, count, 16).map(([b0, b1]) => [[id, src + b0, dst + b0, 1, b1 - b0, 0, 0]]);
+    threads.run(calls, runHere);
+  };
+  const split: SimdKernels["split"] = (n, work, elements = Infinity) => {
+    const count = Math.max(1, Math.min(threadsInUse(), Math.floor(n / 4), Math.floor(elements / minPartElements.elementwise)));
     if (count === 1) return direct.split(n, work);
     const calls = cuts(n, count, 4).map(([from, to], part) => {
       planned = [];
@@ -382,7 +418,7 @@ function threaded(direct: SimdKernels, threads: WasmThreads, wasmExports: Export
     threads.ensure(calls.length - 1);
     threads.run(calls, runHere);
   };
-  return { gemm, rows, elementwise, split, workers: () => threads.started };
+  return { gemm, copyRows, rows, elementwise, split, workers: () => threads.started };
 }
 
 /** The course's SIMD functions on this backend's memory, or null where WebAssembly SIMD is missing. */

@@ -1,8 +1,8 @@
 // Sum for the wasm backend when it reduces the leading axes: the gradient of a bias, summing a
 // [batch, units] gradient over the batch at every timestep. The stock kernel first transposes the
 // input so that the reduced axis comes last; the SIMD function sums down the columns in place, in
-// the same order (rows ascending from 0), so the results are bit-identical. Other reductions go to
-// the stock kernel.
+// the same order (rows ascending from 0), so the results are bit-identical, and large sums split their
+// columns across threads. Other reductions go to the stock kernel.
 import { Sum, backend_util, util } from "@tensorflow/tfjs";
 import type { SumAttrs, TensorInfo } from "@tensorflow/tfjs";
 import { requireSimd } from "./simd-kernels";
@@ -26,7 +26,9 @@ function sum(args: { inputs: { x: TensorInfo }; backend: WasmBackend; attrs: Sum
     backend.wasm.HEAPU8.fill(0, offset, offset + cols * 4);
     return out;
   }
-  requireSimd(backend).fn.sumRows(heapOffset(backend, x), heapOffset(backend, out), rows, cols, cols * 4);
+  const [from, to] = [heapOffset(backend, x), heapOffset(backend, out)];
+  // Each thread sums its own columns, in the same order.
+  requireSimd(backend).split(cols, (j0, j1, k) => k.fn.sumRows(from + j0 * 4, to + j0 * 4, rows, j1 - j0, cols * 4), rows * cols);
   return out;
 }
 
