@@ -1,50 +1,70 @@
 // Worker threads that run a WebAssembly module's functions on the memory the main thread uses (a
 // shared WebAssembly.Memory), so one kernel's work can be split across cores with no copies. The main
-// thread writes each worker's part as a list of calls (function, arguments) into a shared block,
-// wakes it with Atomics, does its own part, and waits for every part to finish before it returns:
-// to the caller the kernel ran where it was called. The workers start once and are reused; they do
-// not keep a process alive (unref), and die with it.
+// thread writes the kernel's parts, each a list of calls (function, arguments), into a shared block and
+// posts them; every thread, the main one included, takes the next part not yet taken until none is left,
+// and the main thread returns when every part is done: to the caller the kernel ran where it was called.
+// Parts are taken, not assigned: on a machine that pauses a thread now and then (a virtual machine's
+// cores), the others take its share instead of waiting for it. The workers start once and are reused;
+// they do not keep a process alive (unref), and die with it.
 import { Worker } from "worker_threads";
 import type { WasmMemory } from "./assembler";
 
 /** One call: a function index (into the names given to the pool) and its i32 arguments. */
 export type Call = number[];
 
-// Per worker, a slot of the control block (Int32Array): [posted, finished, then calls as
-// fnIndex, argc, args…, ended by -1]. `posted` counts the jobs given, `finished` the jobs done.
-const slotInts = 1 << 16;
 /** The most threads a pool runs, the main one included. */
 export const maxThreads = 64;
-const POSTED = 0;
-const FINISHED = 1;
-const CALLS = 2;
+/** The most parts one kernel may be split into. */
+export const maxParts = 4096;
+
+// The control block (Int32Array): NEXT packs the posted job's part count (high 16 bits) and the next part
+// to take (low 16 bits), so that a part is taken by one compare-and-swap that also checks it exists; DONE
+// counts the parts finished; then each part's start in the call list, then the calls (fnIndex, argc,
+// args…, each part ended by -1).
+const NEXT = 0;
+const DONE = 1;
+const STARTS = 16;
+const CALLS = STARTS + maxParts;
+const controlInts = CALLS + (1 << 22);
 // Busy-wait this long (ms) after a job before sleeping in Atomics.wait: a training step posts kernels
 // back to back with tens of microseconds of JavaScript between them, and waking a sleeping thread
 // costs far more here (measured: 0.3 ms per wake on this 2-core virtual machine, which made Adam's
 // small updates 20x slower on two threads than on one).
 const spinMs = 2;
 
-// The worker: instantiate the module on the shared memory, then run posted call lists forever. The
-// loops are in functions, which V8 optimises as a whole, and the calls pass their arguments one by one
-// (no array spread) for the common argument counts.
+// Takes the next part of the posted job: its index, or -1 when every part is taken. Written once, as
+// source, for the workers and the main thread alike.
+const takeSource = `function take(ctl) {
+  for (;;) {
+    const next = Atomics.load(ctl, ${NEXT});
+    if ((next & 0xffff) >= next >>> 16) return -1;
+    if (Atomics.compareExchange(ctl, ${NEXT}, next, next + 1) === next) return next & 0xffff;
+  }
+}`;
+const take = new Function(`${takeSource}; return take;`)() as (ctl: Int32Array) => number;
+
+// The worker: instantiate the module on the shared memory, then take and run parts forever. The loops
+// are in functions, which V8 optimises as a whole, and the calls pass their arguments one by one (no
+// array spread) for the common argument counts.
 const workerSource = `
 const { workerData } = require("worker_threads");
-const { module, memory, control, names, slot, slotInts, spinMs } = workerData;
+const { module, memory, control, names, spinMs } = workerData;
 const exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
 const fns = names.map((n) => exports[n]);
 const ctl = new Int32Array(control);
-const base = slot * slotInts;
+${takeSource}
 
-function waitFor(seen) {
+function waitForWork() {
   const since = performance.now();
-  for (let i = 0; Atomics.load(ctl, base) === seen; i++) {
-    if ((i & 1023) === 0 && performance.now() - since > spinMs) Atomics.wait(ctl, base, seen);
+  for (let i = 0; ; i++) {
+    const next = Atomics.load(ctl, ${NEXT});
+    if ((next & 0xffff) < next >>> 16) return;
+    if ((i & 1023) === 0 && performance.now() - since > spinMs) Atomics.wait(ctl, ${NEXT}, next);
   }
-  return Atomics.load(ctl, base);
 }
 
-function runCalls() {
-  for (let p = base + ${CALLS}; ctl[p] >= 0; ) {
+function runCalls(p) {
+  while (ctl[p] >= 0) {
     const fn = fns[ctl[p]];
     const argc = ctl[p + 1];
     const a = p + 2;
@@ -61,11 +81,13 @@ function runCalls() {
 }
 
 function serve() {
-  for (let seen = 0; ; ) {
-    seen = waitFor(seen);
-    runCalls();
-    Atomics.store(ctl, base + ${FINISHED}, seen);
-    Atomics.notify(ctl, base + ${FINISHED});
+  for (;;) {
+    waitForWork();
+    for (let part = take(ctl); part >= 0; part = take(ctl)) {
+      runCalls(ctl[${STARTS} + part]);
+      Atomics.add(ctl, ${DONE}, 1);
+      Atomics.notify(ctl, ${DONE});
+    }
   }
 }
 serve();
@@ -73,8 +95,10 @@ serve();
 
 /** A pool of worker threads running `names` of a module instantiated on `memory` (a shared memory). */
 export class WasmThreads {
-  private readonly control = new Int32Array(new SharedArrayBuffer(4 * slotInts * maxThreads));
+  private readonly control = new Int32Array(new SharedArrayBuffer(4 * controlInts));
   private readonly workers: Worker[] = [];
+  // Parts this thread took and did not finish: only a cell that ■ tore out mid-part leaves one.
+  private unfinishedHere = 0;
 
   constructor(
     private readonly module: object,
@@ -84,9 +108,9 @@ export class WasmThreads {
     if (!(memory.buffer instanceof SharedArrayBuffer)) throw new Error("WasmThreads: the memory must be shared (WebAssembly.Memory with shared: true).");
   }
 
-  /** True when a part of these calls fits a worker's slot (its ints, each call's two more, the end mark). */
-  static fits(calls: Call[]): boolean {
-    return calls.reduce((n, call) => n + call.length + 1, CALLS + 1) < slotInts;
+  /** True when these parts fit the shared call list (each call takes two more ints, each part an end mark). */
+  static fits(parts: Call[][]): boolean {
+    return parts.length <= maxParts && parts.reduce((n, calls) => calls.reduce((m, call) => m + call.length + 1, n + 1), CALLS) < controlInts;
   }
 
   /** How many workers have started (besides the main thread). */
@@ -97,53 +121,62 @@ export class WasmThreads {
   /** Starts workers until `count` run beside the main thread (never stops any: a smaller count just uses fewer). */
   ensure(count: number): void {
     while (this.workers.length < count) {
-      const slot = this.workers.length + 1; // slot 0 is the main thread's
-      const workerData = { module: this.module, memory: this.memory, control: this.control.buffer, names: this.names, slot, slotInts, spinMs };
+      const workerData = { module: this.module, memory: this.memory, control: this.control.buffer, names: this.names, spinMs };
       const worker = new Worker(workerSource, { eval: true, workerData });
       worker.unref(); // a script or a kernel exits when its own work is done
       worker.on("error", (err) => console.error(`A course kernel thread failed: ${err.message}`));
-      Atomics.store(this.control, slot * slotInts + POSTED, 0);
-      Atomics.store(this.control, slot * slotInts + FINISHED, 0);
       this.workers.push(worker);
     }
   }
 
   /**
-   * Runs parts[0] here and parts[1…] on workers 1…, and returns when all are done; each part is a list of
-   * calls run in order. The parts must write disjoint memory.
+   * Runs the parts, each a list of calls run in order, on this thread and the started workers, each part on
+   * one thread, and returns when all are done. The parts must write disjoint memory.
    */
   run(parts: Call[][], runHere: (calls: Call[]) => void): void {
-    this.settle(); // a part left running by a cell that ■ tore out must end before new work
-    if (parts.length - 1 > this.workers.length) throw new Error(`WasmThreads: ${parts.length} parts for ${this.workers.length} workers and this thread.`);
-    for (let w = 1; w < parts.length; w++) {
-      const base = w * slotInts;
-      let p = base + CALLS;
-      for (const call of parts[w]) {
-        if (p + call.length + 2 >= base + slotInts) throw new Error(`WasmThreads: a part of ${parts[w].length} calls does not fit its slot.`);
-        this.control[p] = call[0];
-        this.control[p + 1] = call.length - 1;
-        for (let a = 1; a < call.length; a++) this.control[p + 1 + a] = call[a];
+    this.settle(); // a job left running by a cell that ■ tore out must end before new work
+    if (!WasmThreads.fits(parts)) throw new Error(`WasmThreads: ${parts.length} parts do not fit the shared call list.`);
+    const ctl = this.control;
+    let p = CALLS;
+    parts.forEach((calls, part) => {
+      ctl[STARTS + part] = p;
+      for (const call of calls) {
+        ctl[p] = call[0];
+        ctl[p + 1] = call.length - 1;
+        for (let a = 1; a < call.length; a++) ctl[p + 1 + a] = call[a];
         p += call.length + 1;
       }
-      this.control[p] = -1;
-      Atomics.add(this.control, base + POSTED, 1);
-      Atomics.notify(this.control, base + POSTED);
+      ctl[p++] = -1;
+    });
+    Atomics.store(ctl, DONE, 0);
+    Atomics.store(ctl, NEXT, parts.length << 16);
+    Atomics.notify(ctl, NEXT);
+    for (let part = take(ctl); part >= 0; part = take(ctl)) {
+      this.unfinishedHere = 1;
+      runHere(parts[part]);
+      this.unfinishedHere = 0;
+      Atomics.add(ctl, DONE, 1);
     }
-    runHere(parts[0]);
-    this.settle();
+    this.waitUntilDone(parts.length);
   }
 
-  /** Waits until every worker has finished what it was given. */
+  /** Ends the posted job: no part is taken any more, and the parts taken are finished. */
   settle(): void {
-    for (let w = 1; w <= this.workers.length; w++) {
-      const base = w * slotInts;
-      const since = performance.now();
-      for (let i = 0; ; i++) {
-        const posted = Atomics.load(this.control, base + POSTED);
-        const finished = Atomics.load(this.control, base + FINISHED);
-        if (finished === posted) break;
-        if ((i & 1023) === 0 && performance.now() - since > spinMs) Atomics.wait(this.control, base + FINISHED, finished, 1000);
-      }
+    const ctl = this.control;
+    let next = Atomics.load(ctl, NEXT);
+    for (let count = next >>> 16; (next & 0xffff) < count; next = Atomics.load(ctl, NEXT)) {
+      if (Atomics.compareExchange(ctl, NEXT, next, (count << 16) | count) === next) break;
+    }
+    this.waitUntilDone(Math.min(next & 0xffff, next >>> 16) - this.unfinishedHere);
+    this.unfinishedHere = 0;
+  }
+
+  // Spins, then sleeps, until `count` parts are done.
+  private waitUntilDone(count: number): void {
+    const ctl = this.control;
+    const since = performance.now();
+    for (let i = 0, done = Atomics.load(ctl, DONE); done < count; i++, done = Atomics.load(ctl, DONE)) {
+      if ((i & 1023) === 0 && performance.now() - since > spinMs) Atomics.wait(ctl, DONE, done, 1000);
     }
   }
 }

@@ -361,10 +361,13 @@ function threaded(direct: SimdKernels, threads: WasmThreads, wasmExports: Export
   const runHere = (calls: Call[]) => {
     for (const [id, ...args] of calls) byIndex[id](...args);
   };
+  const run = (parts: Call[][]) => {
+    threads.ensure(Math.min(threadsInUse(), parts.length) - 1);
+    threads.run(parts, runHere);
+  };
   const gemm: SimdKernels["gemm"] = (a, b, c, m, k, n, aRow, aCol, bRow, cRow, accumulate = false, scratch) => {
     const parts = productParts(m, n, k, threadsInUse());
     if (parts.length === 1) return direct.gemm(a, b, c, m, k, n, aRow, aCol, bRow, cRow, accumulate, scratch);
-    threads.ensure(parts.length - 1);
     const calls = parts.map(([i0, i1, j0, j1], p) => {
       planned = [];
       // each part packs B's blocks into its own share of the scratch memory
@@ -372,39 +375,36 @@ function threaded(direct: SimdKernels, threads: WasmThreads, wasmExports: Export
       plan.gemm(a + i0 * aRow, b + j0 * 4, c + i0 * cRow + j0 * 4, i1 - i0, k, j1 - j0, aRow, aCol, bRow, cRow, accumulate, own);
       return planned;
     });
-    threads.run(calls, runHere);
+    run(calls);
   };
   const rows: SimdKernels["rows"] = (name, rows, pointers, rest) => {
     const elements = (rows * pointers[0][1]) / 4;
     const count = Math.max(1, Math.min(threadsInUse(), rows, Math.floor(elements / minPartElements.rows)));
     if (count === 1) return direct.rows(name, rows, pointers, rest);
-    threads.ensure(count - 1);
     const id = idOf.get(name)!;
     const calls = cuts(rows, count).map(([r0, r1]) => [[id, ...pointers.map(([at, bytes]) => at + r0 * bytes), r1 - r0, ...rest]]);
-    threads.run(calls, runHere);
+    run(calls);
   };
   const elementwise: SimdKernels["elementwise"] = (name, inputs, out, rows, cols) => {
     const count = Math.max(1, Math.min(threadsInUse(), rows > 1 ? rows : Infinity, Math.floor((rows * cols) / minPartElements.elementwise)));
     if (count === 1) return direct.elementwise(name, inputs, out, rows, cols);
-    threads.ensure(count - 1);
     const id = idOf.get(name)!;
     const strides = inputs.map(([, , stride]) => stride);
     // Rows, each part its own; a single row by columns, in 4s (the vectors' width).
     const calls = rows > 1
       ? cuts(rows, count).map(([r0, r1]) => [[id, ...inputs.map(([at, , stride]) => at + r0 * stride), out[0] + r0 * cols * out[1], r1 - r0, cols, ...strides]])
       : cuts(cols, count, 4).map(([c0, c1]) => [[id, ...inputs.map(([at, bytes]) => at + c0 * bytes), out[0] + c0 * out[1], 1, c1 - c0, ...strides]]);
-    threads.run(calls, runHere);
+    run(calls);
   };
   const copyRows: SimdKernels["copyRows"] = (src, dst, rows, rowBytes, srcStride, dstStride) => {
     const count = Math.max(1, Math.min(threadsInUse(), rows > 1 ? rows : Infinity, Math.floor((rows * rowBytes) / 4 / minPartElements.elementwise)));
     if (count === 1) return direct.copyRows(src, dst, rows, rowBytes, srcStride, dstStride);
-    threads.ensure(count - 1);
     const id = idOf.get("copyRows")!;
     // Rows, each part its own; a single row by bytes, in 16s.
     const calls = rows > 1
       ? cuts(rows, count).map(([r0, r1]) => [[id, src + r0 * srcStride, dst + r0 * dstStride, r1 - r0, rowBytes, srcStride, dstStride]])
       : cuts(rowBytes, count, 16).map(([b0, b1]) => [[id, src + b0, dst + b0, 1, b1 - b0, 0, 0]]);
-    threads.run(calls, runHere);
+    run(calls);
   };
   const split: SimdKernels["split"] = (n, work, elements = Infinity) => {
     const count = Math.max(1, Math.min(threadsInUse(), Math.floor(n / 4), Math.floor(elements / minPartElements.elementwise)));
@@ -414,9 +414,8 @@ function threaded(direct: SimdKernels, threads: WasmThreads, wasmExports: Export
       work(from, to, plan, part);
       return planned;
     });
-    if (!calls.every(WasmThreads.fits)) return calls.forEach(runHere); // too long for a worker's slot: all here, in order
-    threads.ensure(calls.length - 1);
-    threads.run(calls, runHere);
+    if (!WasmThreads.fits(calls)) return calls.forEach(runHere); // too long for the shared call list: all here, in order
+    run(calls);
   };
   return { gemm, copyRows, rows, elementwise, split, workers: () => threads.started };
 }
