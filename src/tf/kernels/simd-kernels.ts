@@ -44,8 +44,8 @@ export interface SimdKernels {
   /**
    * Work on the items [0, n) (rows, columns) that stay independent from start to end (an LSTM's batch rows
    * through every timestep): `work(from, to, k, part)` issues the calls for items [from, to) on `k`; on a
-   * shared memory the items are split across threads in 4s, each part's calls recorded and run on its
-   * thread in order, with one wait at the end instead of one per call. `part` numbers the parts (each its
+   * shared memory the items are split across threads in 4s, each part's calls recorded and run in order on
+   * whichever thread takes it, with one wait at the end instead of one per call. `part` numbers the parts (each its
    * own share of scratch). With `elements` (how many the whole work touches), work too small to be worth a
    * thread stays on this one.
    */
@@ -349,7 +349,7 @@ function cuts(size: number, count: number, unit = 1): Array<[number, number]> {
 
 /**
  * The kernels that split across threads: gemm (by rows or columns of C), copyRows, rows, elementwise and split; each part
- * is planned as a list of calls (the same kernels, recording) and run on its thread.
+ * is planned as a list of calls (the same kernels, recording) and run on whichever thread takes it.
  */
 function threaded(direct: SimdKernels, threads: WasmThreads, wasmExports: Exports): Pick<SimdKernels, "gemm" | "copyRows" | "rows" | "elementwise" | "split" | "workers"> {
   const names = Object.keys(wasmExports);
