@@ -19,11 +19,12 @@ export const maxParts = 4096;
 
 // The control block (Int32Array): NEXT packs the posted job's part count (high 16 bits) and the next part
 // to take (low 16 bits), so that a part is taken by one compare-and-swap that also checks it exists; DONE
-// counts the parts finished; then each part's start in the call list, then the calls (fnIndex, argc,
-// args…, each part ended by -1).
+// counts the parts finished; BUSY holds a flag per worker, set while it takes or runs a part; then each
+// part's start in the call list, then the calls (fnIndex, argc, args…, each part ended by -1).
 const NEXT = 0;
 const DONE = 1;
-const STARTS = 16;
+const BUSY = 2;
+const STARTS = BUSY + maxThreads;
 const CALLS = STARTS + maxParts;
 const controlInts = CALLS + (1 << 22);
 // Busy-wait this long (ms) after a job before sleeping in Atomics.wait: a training step posts kernels
@@ -48,7 +49,7 @@ const take = new Function(`${takeSource}; return take;`)() as (ctl: Int32Array) 
 // array spread) for the common argument counts.
 const workerSource = `
 const { workerData } = require("worker_threads");
-const { module, memory, control, names, spinMs } = workerData;
+const { module, memory, control, names, spinMs, slot } = workerData;
 const exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
 const fns = names.map((n) => exports[n]);
 const ctl = new Int32Array(control);
@@ -83,11 +84,15 @@ function runCalls(p) {
 function serve() {
   for (;;) {
     waitForWork();
-    for (let part = take(ctl); part >= 0; part = take(ctl)) {
+    for (;;) {
+      Atomics.store(ctl, ${BUSY} + slot, 1);
+      const part = take(ctl);
+      if (part < 0) break;
       runCalls(ctl[${STARTS} + part]);
       Atomics.add(ctl, ${DONE}, 1);
       Atomics.notify(ctl, ${DONE});
     }
+    Atomics.store(ctl, ${BUSY} + slot, 0);
   }
 }
 serve();
@@ -97,8 +102,8 @@ serve();
 export class WasmThreads {
   private readonly control = new Int32Array(new SharedArrayBuffer(4 * controlInts));
   private readonly workers: Worker[] = [];
-  // Parts this thread took and did not finish: only a cell that ■ tore out mid-part leaves one.
-  private unfinishedHere = 0;
+  // False while a job is posted and not yet done: after a cell that ■ tore out mid-kernel.
+  private settled = true;
 
   constructor(
     private readonly module: object,
@@ -121,7 +126,7 @@ export class WasmThreads {
   /** Starts workers until `count` run beside the main thread (never stops any: a smaller count just uses fewer). */
   ensure(count: number): void {
     while (this.workers.length < count) {
-      const workerData = { module: this.module, memory: this.memory, control: this.control.buffer, names: this.names, spinMs };
+      const workerData = { module: this.module, memory: this.memory, control: this.control.buffer, names: this.names, spinMs, slot: this.workers.length };
       const worker = new Worker(workerSource, { eval: true, workerData });
       worker.unref(); // a script or a kernel exits when its own work is done
       worker.on("error", (err) => console.error(`A course kernel thread failed: ${err.message}`));
@@ -134,7 +139,8 @@ export class WasmThreads {
    * one thread, and returns when all are done. The parts must write disjoint memory.
    */
   run(parts: Call[][], runHere: (calls: Call[]) => void): void {
-    this.settle(); // a job left running by a cell that ■ tore out must end before new work
+    if (!this.settled) this.settle(); // a job left running by a cell that ■ tore out must end before new work
+    this.settled = false;
     if (!WasmThreads.fits(parts)) throw new Error(`WasmThreads: ${parts.length} parts do not fit the shared call list.`);
     const ctl = this.control;
     let p = CALLS;
@@ -152,31 +158,28 @@ export class WasmThreads {
     Atomics.store(ctl, NEXT, parts.length << 16);
     Atomics.notify(ctl, NEXT);
     for (let part = take(ctl); part >= 0; part = take(ctl)) {
-      this.unfinishedHere = 1;
       runHere(parts[part]);
-      this.unfinishedHere = 0;
       Atomics.add(ctl, DONE, 1);
     }
-    this.waitUntilDone(parts.length);
+    this.waitFor(() => Atomics.load(ctl, DONE) === parts.length);
+    this.settled = true;
   }
 
-  /** Ends the posted job: no part is taken any more, and the parts taken are finished. */
+  /** Ends the posted job: no part is taken any more, and no worker is running one. */
   settle(): void {
     const ctl = this.control;
-    let next = Atomics.load(ctl, NEXT);
-    for (let count = next >>> 16; (next & 0xffff) < count; next = Atomics.load(ctl, NEXT)) {
-      if (Atomics.compareExchange(ctl, NEXT, next, (count << 16) | count) === next) break;
-    }
-    this.waitUntilDone(Math.min(next & 0xffff, next >>> 16) - this.unfinishedHere);
-    this.unfinishedHere = 0;
+    const count = Atomics.load(ctl, NEXT) >>> 16;
+    Atomics.store(ctl, NEXT, (count << 16) | count); // a worker that took a part before this is busy; a take after it fails
+    this.waitFor(() => this.workers.every((_, w) => Atomics.load(ctl, BUSY + w) === 0));
+    this.settled = true;
   }
 
-  // Spins, then sleeps, until `count` parts are done.
-  private waitUntilDone(count: number): void {
+  // Spins, then sleeps (a worker wakes it when it finishes a part), until `ready`.
+  private waitFor(ready: () => boolean): void {
     const ctl = this.control;
     const since = performance.now();
-    for (let i = 0, done = Atomics.load(ctl, DONE); done < count; i++, done = Atomics.load(ctl, DONE)) {
-      if ((i & 1023) === 0 && performance.now() - since > spinMs) Atomics.wait(ctl, DONE, done, 1000);
+    for (let i = 0; !ready(); i++) {
+      if ((i & 1023) === 0 && performance.now() - since > spinMs) Atomics.wait(ctl, DONE, Atomics.load(ctl, DONE), 1);
     }
   }
 }
