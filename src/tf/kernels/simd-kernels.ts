@@ -151,31 +151,25 @@ function transposeFn(): Fn {
   return f;
 }
 
+/** One row of f's `rowBytes` bytes from the row at local `from` to the row at local `to` (counter i): 16 at a time, then one by one. */
+function copyRow(f: Fn, from: string, to: string): Code[] {
+  const at = (row: string): Code => [...f.get(row), ...f.get("i"), ...i32.add];
+  return [
+    f.forUp("i", i32.const(0), f.get("rowBytes"), 16, [...at(to), ...at(from), ...v128.load(0), ...v128.store(0)]),
+    f.forUp("i", f.get("i"), f.get("rowBytes"), 1, [...at(to), ...at(from), ...i32.load8u(0), ...i32.store8(0)]),
+  ];
+}
+
 /** copyRows(src, dst, rows, rowBytes, srcStride, dstStride): rows of bytes from one strided block to another. */
 function copyRowsFn(): Fn {
   const f = new Fn("copyRows", ["src", "dst", "rows", "rowBytes", "srcStride", "dstStride"], { r: "i32", i: "i32" });
-  const from = (): Code => [...f.get("src"), ...f.get("i"), ...i32.add];
-  const to = (): Code => [...f.get("dst"), ...f.get("i"), ...i32.add];
-  f.body.push(
-    f.forUp(
-      "r",
-      i32.const(0),
-      f.get("rows"),
-      1,
-      f.forUp("i", i32.const(0), f.get("rowBytes"), 16, [...to(), ...from(), ...v128.load(0), ...v128.store(0)]),
-      f.forUp("i", f.get("i"), f.get("rowBytes"), 1, [...to(), ...from(), ...i32.load8u(0), ...i32.store8(0)]),
-      f.inc("src", "srcStride"),
-      f.inc("dst", "dstStride"),
-    ),
-  );
+  f.body.push(f.forUp("r", i32.const(0), f.get("rows"), 1, ...copyRow(f, "src", "dst"), f.inc("src", "srcStride"), f.inc("dst", "dstStride")));
   return f;
 }
 
 /** gatherRows(dst, indices, rows, src, rowBytes): row r of dst is row indices[r] of src (rows of rowBytes bytes). */
 function gatherRowsFn(): Fn {
   const f = new Fn("gatherRows", ["dst", "indices", "rows", "src", "rowBytes"], { r: "i32", i: "i32", from: "i32" });
-  const to = (): Code => [...f.get("dst"), ...f.get("i"), ...i32.add];
-  const at = (): Code => [...f.get("from"), ...f.get("i"), ...i32.add];
   f.body.push(
     f.forUp(
       "r",
@@ -183,8 +177,7 @@ function gatherRowsFn(): Fn {
       f.get("rows"),
       1,
       f.set("from", f.get("src"), f.get("indices"), i32.load(0), f.get("rowBytes"), i32.mul, i32.add),
-      f.forUp("i", i32.const(0), f.get("rowBytes"), 16, [...to(), ...at(), ...v128.load(0), ...v128.store(0)]),
-      f.forUp("i", f.get("i"), f.get("rowBytes"), 1, [...to(), ...at(), ...i32.load8u(0), ...i32.store8(0)]),
+      ...copyRow(f, "from", "dst"),
       f.inc("indices", 4),
       f.inc("dst", "rowBytes"),
     ),
