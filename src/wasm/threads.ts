@@ -14,8 +14,8 @@ export type Call = number[];
 
 /** The most threads a pool runs, the main one included. */
 export const maxThreads = 64;
-/** The most parts one kernel may be split into. */
-export const maxParts = 4096;
+// The most parts one kernel may be split into.
+const maxParts = 4096;
 
 // The control block (Int32Array): NEXT packs the posted job's part count (high 16 bits) and the next part
 // to take (low 16 bits), so that a part is taken by one compare-and-swap that also checks it exists; DONE

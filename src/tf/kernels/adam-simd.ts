@@ -7,7 +7,7 @@ import { Fn, i32, v128 } from "../../wasm/assembler";
 import type { Code } from "../../wasm/assembler";
 
 /** The scalars adamUpdate reads, in this order, as float32 from one block of memory. */
-export const adamScalars = ["beta1", "oneMinusBeta1", "beta2", "oneMinusBeta2", "epsilon", "negLr", "oneMinusAccBeta1", "oneMinusAccBeta2"] as const;
+const adamScalars = ["beta1", "oneMinusBeta1", "beta2", "oneMinusBeta2", "epsilon", "negLr", "oneMinusAccBeta1", "oneMinusAccBeta2"] as const;
 
 /**
  * adamUpdate(g, m, v, w, mOut, vOut, wOut, count, scalars): the new m, v and w of `count` float32 elements

@@ -8,12 +8,11 @@ import * as tf from "@tensorflow/tfjs";
 import { getKernel } from "@tensorflow/tfjs";
 import type { NamedTensorMap, Tensor, TensorInfo, Variable } from "@tensorflow/tfjs";
 import { processMemo } from "../../course";
-import { adamScalars } from "./adam-simd";
 import { requireSimd } from "./simd-kernels";
 import { heapOffset, wasmKernel } from "./wasm-heap";
 import type { WasmBackend } from "./wasm-heap";
 
-/** The kernel's name: inputs the gradient, m, v, the weights and the scalars (adamScalars); outputs the new m, v and weights. */
+/** The kernel's name: inputs the gradient, m, v, the weights and the scalars (adam-simd.ts's adamScalars); outputs the new m, v and weights. */
 export const AdamUpdate = "CourseAdamUpdate";
 
 function adamUpdate(args: { inputs: Record<"gradient" | "m" | "v" | "value" | "scalars", TensorInfo>; backend: WasmBackend }): TensorInfo[] {
@@ -60,10 +59,9 @@ export function fuseAdam(): void {
       const fused = getKernel(AdamUpdate, tf.getBackend()) !== undefined && names.every((name, i) => tf.engine().registeredVariables[name]?.dtype === "float32" && (gradientOf(name, i)?.dtype ?? "float32") === "float32");
       if (!fused) return stock.call(this, variableGradients);
       tf.tidy(() => {
-        // tfjs's scalars: the numbers as float32, 1 − βᵗ computed in float32 as tfjs does.
+        // tfjs's scalars, in adamScalars' order: the numbers as float32, 1 − βᵗ computed in float32 as tfjs does.
         const numbers = tf.tensor1d([this.beta1, 1 - this.beta1, this.beta2, 1 - this.beta2, this.epsilon, -this.learningRate]);
         const scalars = tf.concat([numbers, tf.reshape(tf.sub(1, this.accBeta1), [1]), tf.reshape(tf.sub(1, this.accBeta2), [1])]);
-        if (scalars.size !== adamScalars.length) throw new Error("fuseAdam: the scalars do not match adamScalars.");
         names.forEach((name, i) => {
           const value = tf.engine().registeredVariables[name];
           // the moments, made as tfjs makes them (names, zeros, not trainable), so that getWeights saves them

@@ -333,6 +333,11 @@ export function productParts(m: number, n: number, k: number, threads: number): 
  */
 export const minPartElements = { rows: 8192, elementwise: 65536 };
 
+/** How many parts to cut work into: one per thread, at most `items` (what can be cut), each of `minElements` or more. */
+function partCount(items: number, elements: number, minElements: number): number {
+  return Math.max(1, Math.min(threadsInUse(), items, Math.floor(elements / minElements)));
+}
+
 /** [from, to) of each of `count` nearly equal parts of `size`, cut at multiples of `unit`. */
 function cuts(size: number, count: number, unit = 1): Array<[number, number]> {
   const units = Math.ceil(size / unit);
@@ -371,15 +376,14 @@ function threaded(direct: SimdKernels, threads: WasmThreads, wasmExports: Export
     run(calls);
   };
   const rows: SimdKernels["rows"] = (name, rows, pointers, rest) => {
-    const elements = (rows * pointers[0][1]) / 4;
-    const count = Math.max(1, Math.min(threadsInUse(), rows, Math.floor(elements / minPartElements.rows)));
+    const count = partCount(rows, (rows * pointers[0][1]) / 4, minPartElements.rows);
     if (count === 1) return direct.rows(name, rows, pointers, rest);
     const id = idOf.get(name)!;
     const calls = cuts(rows, count).map(([r0, r1]) => [[id, ...pointers.map(([at, bytes]) => at + r0 * bytes), r1 - r0, ...rest]]);
     run(calls);
   };
   const elementwise: SimdKernels["elementwise"] = (name, inputs, out, rows, cols) => {
-    const count = Math.max(1, Math.min(threadsInUse(), rows > 1 ? rows : Infinity, Math.floor((rows * cols) / minPartElements.elementwise)));
+    const count = partCount(rows > 1 ? rows : Infinity, rows * cols, minPartElements.elementwise);
     if (count === 1) return direct.elementwise(name, inputs, out, rows, cols);
     const id = idOf.get(name)!;
     const strides = inputs.map(([, , stride]) => stride);
@@ -390,7 +394,7 @@ function threaded(direct: SimdKernels, threads: WasmThreads, wasmExports: Export
     run(calls);
   };
   const copyRows: SimdKernels["copyRows"] = (src, dst, rows, rowBytes, srcStride, dstStride) => {
-    const count = Math.max(1, Math.min(threadsInUse(), rows > 1 ? rows : Infinity, Math.floor((rows * rowBytes) / 4 / minPartElements.elementwise)));
+    const count = partCount(rows > 1 ? rows : Infinity, (rows * rowBytes) / 4, minPartElements.elementwise);
     if (count === 1) return direct.copyRows(src, dst, rows, rowBytes, srcStride, dstStride);
     const id = idOf.get("copyRows")!;
     // Rows, each part its own; a single row by bytes, in 16s.
@@ -400,7 +404,7 @@ function threaded(direct: SimdKernels, threads: WasmThreads, wasmExports: Export
     run(calls);
   };
   const split: SimdKernels["split"] = (n, work, elements = Infinity) => {
-    const count = Math.max(1, Math.min(threadsInUse(), Math.floor(n / 4), Math.floor(elements / minPartElements.elementwise)));
+    const count = partCount(Math.floor(n / 4), elements, minPartElements.elementwise);
     if (count === 1) return direct.split(n, work);
     const calls = cuts(n, count, 4).map(([from, to], part) => {
       planned = [];
