@@ -17,6 +17,7 @@ const oracles: Record<string, string[]> = {
   "np_random.py": ["np_random.json"],
   "rnn_cells.py": ["rnn_cells.json"],
   "charlm_reference.py": ["charlm_cases.json", "charlm_model.json"],
+  "dropout.py": ["dropout.json"],
 };
 const anotherMachine = {
   NPY_DISABLE_CPU_FEATURES: "AVX512F AVX512CD AVX512_SKX AVX512_CLX AVX512_CNL AVX512_ICL AVX2 FMA3 F16C AVX",

@@ -2,11 +2,14 @@
 // process: unregister, compute, register, compute, compare. Shapes are random (seeded), with batch
 // dimensions, odd sizes and both transpose flags.
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { before, describe, test } from "node:test";
 import { tf } from "../../src/tf/backend";
 import { seededRandom } from "../../src/tf/generate";
 import { fastWasmKernelNames, fastWasmKernels, fastWasmKernelsRegistered, registerFastWasmKernels, unregisterFastWasmKernels } from "../../src/tf/kernels/index";
-import { simdKernelsOn, simdModuleBytes } from "../../src/tf/kernels/simd-kernels";
+import { dropout, dropoutKeys } from "../../src/tf/kernels/dropout";
+import { simdKernelsOn, simdModuleBytes, threadsInUse, useThreads } from "../../src/tf/kernels/simd-kernels";
 import { sparseSoftmaxCrossEntropy } from "../../src/tf/kernels/softmax-cross-entropy";
 
 const random = seededRandom(2024);
@@ -400,6 +403,72 @@ describe("gathers, Adam's update and TimeDistributed(Dense)", () => {
     const scale = stock.map((o) => o.values.map(() => Math.max(...o.values.map(Math.abs))));
     assertClose("outputs, loss, dW, db, dx", [stock, course], 1e-6, scale);
     layer.dispose();
+    x.dispose();
+  });
+});
+
+describe("dropout", () => {
+  // The numpy oracle of the course's masks (test/fixtures/dropout.py writes dropout.json).
+  const oracle = JSON.parse(readFileSync(join(__dirname, "../fixtures/dropout.json"), "utf8")) as {
+    keys: Array<{ seed: number; call: number; keys: [number, number] }>;
+    small: Array<{ seed: number; call: number; rate: number; x: number[]; y: number[] }>;
+    large: Array<{ seed: number; call: number; rate: number; count: number; kept: number; indexSum: number }>;
+  };
+
+  test("the Dropout kernel's masks and values are numpy's, bit for bit, on 1, 2 and 3 threads", () => {
+    for (const { seed, call, keys } of oracle.keys) assert.deepEqual(Object.values(dropoutKeys(seed, call)), keys, `keys of seed ${seed}, call ${call}`);
+    const threads = threadsInUse();
+    try {
+      for (const count of [1, 2, 3]) {
+        useThreads(count);
+        for (const { seed, call, rate, x, y } of oracle.small) {
+          const out = tf.tidy(() => Array.from(dropout(tf.tensor1d(x), rate, seed, call).dataSync()));
+          out.forEach((v, i) => assert.ok(Object.is(v, y[i]), `seed ${seed}, call ${call}, rate ${rate}, element ${i} of ${x.length}: ${v}, numpy ${y[i]} (${count} threads)`));
+        }
+        for (const { seed, call, rate, count: n, kept, indexSum } of oracle.large) {
+          const out = tf.tidy(() => dropout(tf.ones([n]), rate, seed, call).dataSync());
+          let [k, sum] = [0, 0];
+          out.forEach((v, i) => v !== 0 && (k++, (sum += i)));
+          assert.deepEqual({ kept: k, indexSum: sum }, { kept, indexSum }, `${n} elements, rate ${rate}, seed ${seed}, call ${call} (${count} threads)`);
+        }
+      }
+    } finally {
+      useThreads(threads);
+    }
+  });
+
+  test("a Dropout layer: one kernel per call, a new mask each call, the same mask backward, tf.dropout's scale; inference unchanged", async () => {
+    const layer = tf.layers.dropout({ rate: 0.3 });
+    const x = normal([32, 100, 64]);
+    const train = () => layer.apply(x, { training: true }) as tf.Tensor;
+    const { kernels } = await tf.profile(() => void tf.dispose(train()));
+    assert.deepEqual(kernels.map((k) => k.name), ["CourseDropout"]);
+    const [first, second, stock] = tf.tidy(() => [train(), train(), tf.dropout(x, 0.3)].map((t) => t.dataSync()));
+    const xs = x.dataSync();
+    let forward: tf.Tensor | undefined;
+    const dx = tf.grad((input: tf.Tensor) => tf.sum(tf.mul((forward = tf.keep(layer.apply(input, { training: true }) as tf.Tensor)), 3)))(x);
+    const [y, dxs] = [forward!.dataSync(), dx.dataSync()];
+    tf.dispose([forward!, dx]);
+    let [kept, same, both] = [0, 0, 0];
+    for (let i = 0; i < xs.length; i++) {
+      if (first[i] !== 0) kept++;
+      if ((first[i] !== 0) === (second[i] !== 0)) same++;
+      // backward, dy = 3 through the mask the forward pass drew
+      assert.equal(dxs[i], y[i] === 0 ? 0 : Math.fround(3 * Math.fround(1 / Math.fround(0.7))), `dx[${i}] with y[${i}] = ${y[i]}`);
+      if (first[i] !== 0 && stock[i] !== 0) {
+        both++;
+        assert.equal(first[i], stock[i], `element ${i} kept by both: the course's value and tf.dropout's`);
+      }
+    }
+    const n = xs.length;
+    const sigma = Math.sqrt(0.7 * 0.3 * n);
+    assert.ok(Math.abs(kept - 0.7 * n) < 5 * sigma, `kept ${kept} of ${n} (expected 70%)`);
+    assert.ok(Math.abs(same - 0.58 * n) < 5 * sigma, `two calls' masks agree on ${same} of ${n} (independent: 58%)`);
+    assert.ok(both > 0.4 * n);
+    assert.deepEqual(Array.from((layer.apply(x) as tf.Tensor).dataSync()), Array.from(xs), "without training: x itself");
+    const shaped = tf.layers.dropout({ rate: 0.5, noiseShape: [32, 1, 64] });
+    const { kernels: stockKernels } = await tf.profile(() => void tf.dispose(shaped.apply(x, { training: true }) as tf.Tensor));
+    assert.ok(!stockKernels.some((k) => k.name === "CourseDropout"), "a noise shape keeps tfjs's dropout");
     x.dispose();
   });
 });

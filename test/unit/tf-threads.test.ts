@@ -11,9 +11,9 @@ import { productParts } from "../../src/tf/kernels/simd-kernels";
 
 const repoRoot = path.resolve(__dirname, "..", "..");
 
-// A poem model in small (embedding, a sigmoid LSTM and a hard-sigmoid one, a softmax over 300 symbols at every
-// timestep, Adam), large enough that its products, steps, gathers, sums and updates are split; seeded, so every
-// child starts from the same weights and data.
+// A poem model in small (embedding, a sigmoid LSTM, dropout, a hard-sigmoid LSTM, a softmax over 300 symbols at
+// every timestep, Adam), large enough that its products, steps, gathers, sums, masks and updates are split; seeded
+// (the dropout too), so every child starts from the same weights and data and drops the same elements.
 const childScript = `
 const crypto = require("crypto");
 const { initBackend, tf } = require("./src/tf/backend");
@@ -24,6 +24,7 @@ const { requireSimd } = require("./src/tf/kernels/simd-kernels");
   const model = tf.sequential({ layers: [
     tf.layers.embedding({ inputDim: 300, outputDim: 64, inputLength: 16, embeddingsInitializer: tf.initializers.randomUniform({ seed: 1 }) }),
     tf.layers.lstm({ units: 128, returnSequences: true, recurrentActivation: "sigmoid", ...seeded(2) }),
+    tf.layers.dropout({ rate: 0.3, seed: 9 }),
     tf.layers.lstm({ units: 128, returnSequences: true, ...seeded(4) }),
     tf.layers.timeDistributed({ layer: tf.layers.dense({ units: 300, activation: "softmax", kernelInitializer: tf.initializers.glorotUniform({ seed: 6 }) }) }),
   ] });

@@ -8,6 +8,7 @@ import { adamConfig, fuseAdam } from "./adam";
 import { batchMatMulConfig, fusedMatMulConfig } from "./batch-mat-mul";
 import { concatConfig } from "./concat";
 import { fuseDenseOverTime } from "./dense-over-time";
+import { dropoutConfig, fuseDropout } from "./dropout";
 import { elementwiseConfigs } from "./elementwise";
 import { gatherV2Config } from "./gather";
 import { simdKernels } from "./simd-kernels";
@@ -39,6 +40,7 @@ export const fastWasmKernels: readonly KernelConfig[] = [
   ...lstmLayerConfigs,
   ...softmaxCrossEntropyConfigs,
   adamConfig,
+  dropoutConfig,
 ].map(markCourseKernel);
 
 /** The names of the kernels registerFastWasmKernels replaces or adds. */
@@ -70,6 +72,7 @@ export function registerFastWasmKernels(): string[] {
   fuseLstmLayers();
   fuseDenseOverTime();
   fuseAdam();
+  fuseDropout();
   return [...fastWasmKernelNames];
 }
 

@@ -8,6 +8,7 @@
 import { elementwiseFunctions } from "./simd-elementwise";
 import { lstmStepFunctions } from "./lstm-step-simd";
 import { adamFunctions } from "./adam-simd";
+import { dropoutFunctions } from "./dropout-simd";
 import { assemble, ctl, f32, Fn, i32, v128, webAssembly } from "../../wasm/assembler";
 import type { Code, WasmMemory } from "../../wasm/assembler";
 import { WasmThreads, maxThreads } from "../../wasm/threads";
@@ -261,6 +262,7 @@ export function simdModuleBytes(shared = false): ReturnType<typeof assemble> {
       ...elementwiseFunctions(),
       ...lstmStepFunctions(),
       ...adamFunctions(),
+      ...dropoutFunctions(),
     ];
     moduleBytes.set(shared, (bytes = assemble(functions, { shared })));
   }
