@@ -169,7 +169,13 @@ test("the shipped model: its files, any-length input, and a held-out loss ≤ 1.
   assert.deepEqual(fs.readdirSync(dir).sort(), ["compare", "history.csv", "metrics.json", "model.json", "settings.json", "vocab.json", "weights.bin"]);
   // compare/two-threads: the same recipe run again on 2 threads (lesson 4 prints it): its logs, no second model.
   assert.deepEqual(fs.readdirSync(path.join(dir, "compare", "two-threads")).sort(), ["history.csv", "metrics.json", "settings.json"]);
-  assert.equal(JSON.parse(fs.readFileSync(path.join(dir, "compare", "two-threads", "metrics.json"), "utf8")).threads, 2);
+  const both = JSON.parse(fs.readFileSync(path.join(dir, "compare", "two-threads", "metrics.json"), "utf8"));
+  assert.equal(both.threads, 2);
+  // lesson 4: on both cores the recipe gets through the shipped run's batches "in about a quarter of its time"
+  const bestStep = JSON.parse(fs.readFileSync(path.join(dir, "metrics.json"), "utf8")).bestStep;
+  const secondsTo = (file: string) => readHistory(file).find((r) => r.step === bestStep)!.seconds;
+  const share = secondsTo(path.join(dir, "compare", "two-threads", "history.csv")) / secondsTo(path.join(dir, "history.csv"));
+  assert.ok(share > 0.2 && share < 0.32, `the run on both cores took ${share.toFixed(2)} of the shipped run's time to step ${bestStep}`);
   const shipped = await loadCharModel(dir);
   assert.equal(shipped.vocab.vocabSize, 38);
   assert.equal(shipped.lowercase, true);
