@@ -466,9 +466,10 @@ describe("dropout", () => {
     assert.ok(Math.abs(same - 0.58 * n) < 5 * sigma, `two calls' masks agree on ${same} of ${n} (independent: 58%)`);
     assert.ok(both > 0.4 * n);
     assert.deepEqual(Array.from((layer.apply(x) as tf.Tensor).dataSync()), Array.from(xs), "without training: x itself");
-    const shaped = tf.layers.dropout({ rate: 0.5, noiseShape: [32, 1, 64] });
-    const { kernels: stockKernels } = await tf.profile(() => void tf.dispose(shaped.apply(x, { training: true }) as tf.Tensor));
-    assert.ok(!stockKernels.some((k) => k.name === "CourseDropout"), "a noise shape keeps tfjs's dropout");
+    for (const [label, shaped] of [["a noise shape", tf.layers.dropout({ rate: 0.5, noiseShape: [32, 1, 64] })], ["SpatialDropout1D", tf.layers.spatialDropout1d({ rate: 0.5 })]] as const) {
+      const { kernels: stockKernels } = await tf.profile(() => void tf.dispose(shaped.apply(x, { training: true }) as tf.Tensor));
+      assert.ok(!stockKernels.some((k) => k.name === "CourseDropout"), `${label} keeps tfjs's dropout`);
+    }
     x.dispose();
   });
 });

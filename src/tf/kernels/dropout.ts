@@ -72,18 +72,19 @@ function registerDropoutGradient(): void {
 // What the call reads of a tf.layers Dropout (public fields in JavaScript), and where it keeps its draws.
 interface DropoutFields {
   rate: number;
-  noiseShape?: number[] | null;
   seed?: number;
   courseDropout?: { seed: number; calls: number };
   invokeCallHook(inputs: Tensor | Tensor[], kwargs: Record<string, unknown>): void;
+  /** null unless the layer drops whole slices (a noiseShape, SpatialDropout1D). */
+  getNoiseShape(input: Tensor): number[] | null | undefined;
 }
 type LayerCall = (this: DropoutFields, inputs: Tensor | Tensor[], kwargs: Record<string, unknown>) => Tensor | Tensor[];
 
 /**
  * Makes tf.layers' Dropout drop with the course's kernel while training, wherever the kernel is registered
  * (idempotent; once per process). Each layer draws a new mask at each call: from its `seed` if it has one, else
- * from a seed of Math.random's (as unrepeatable as tfjs's own). A noise shape, other dtypes and other backends
- * keep tfjs's dropout.
+ * from a seed of Math.random's (as unrepeatable as tfjs's own). A noise shape (SpatialDropout1D's too), other
+ * dtypes and other backends keep tfjs's dropout.
  */
 export function fuseDropout(): void {
   processMemo("courseDropout", () => {
@@ -91,7 +92,7 @@ export function fuseDropout(): void {
     const stock = proto.call;
     proto.call = function (this: DropoutFields, inputs, kwargs) {
       const x = Array.isArray(inputs) ? (inputs.length === 1 ? inputs[0] : null) : inputs;
-      const ours = x !== null && kwargs?.training === true && this.rate > 0 && this.rate < 1 && this.noiseShape == null && x.dtype === "float32" && getKernel(Dropout, tf.getBackend()) !== undefined;
+      const ours = x !== null && kwargs?.training === true && this.rate > 0 && this.rate < 1 && this.getNoiseShape(x!) == null && x.dtype === "float32" && getKernel(Dropout, tf.getBackend()) !== undefined;
       if (!ours) return stock.call(this, inputs, kwargs);
       this.invokeCallHook(inputs, kwargs);
       this.courseDropout ??= { seed: this.seed ?? Math.floor(Math.random() * 2 ** 32), calls: 0 };
