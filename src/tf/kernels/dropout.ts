@@ -50,7 +50,6 @@ export function dropoutKeys(seed: number, call: number): { a: number; b: number 
 export function dropout(x: Tensor, rate: number, seed: number, call: number): Tensor {
   if (!(rate > 0 && rate < 1)) throw new Error(`dropout: rate must be in (0, 1), got ${rate}.`);
   if (x.dtype !== "float32") throw new Error(`dropout: x must be float32, got ${x.dtype}.`);
-  registerDropoutGradient();
   const { a, b } = dropoutKeys(seed, call);
   const threshold = Math.min(2 ** 32 - 1, Math.round(rate * 2 ** 32));
   const scale = new Int32Array(new Float32Array([1 / Math.fround(1 - rate)]).buffer)[0];
@@ -58,7 +57,7 @@ export function dropout(x: Tensor, rate: number, seed: number, call: number): Te
   return tf.engine().runKernel(Dropout, { x }, attrs as unknown as NamedAttrMap) as Tensor;
 }
 
-// The gradient is dy through the same mask: the same kernel with the same attributes.
+// The gradient is dy through the same mask: the same kernel with the same attributes (registered with the kernel).
 function registerDropoutGradient(): void {
   if (getGradient(Dropout)) return;
   registerGradient({
@@ -87,6 +86,7 @@ type LayerCall = (this: DropoutFields, inputs: Tensor | Tensor[], kwargs: Record
  * dtypes and other backends keep tfjs's dropout.
  */
 export function fuseDropout(): void {
+  registerDropoutGradient();
   processMemo("courseDropout", () => {
     const proto = Object.getPrototypeOf(tf.layers.dropout({ rate: 0.5 })) as { call: LayerCall };
     const stock = proto.call;
